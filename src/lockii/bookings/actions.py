@@ -1,0 +1,1 @@
+"""Booking actions (search_bookings, get_booking, …)."""

@@ -1,0 +1,247 @@
+"""Lockii settings: the one place where every ``LOCKII_*`` option is read and documented.
+
+Options (environment variables):
+
+LOCKII_DATABASE_URL
+    Database URL. Default: ``sqlite:///<LOCKII_DATA_DIR>/lockii.sqlite3`` (WAL, 5 s busy timeout,
+    foreign keys on). PostgreSQL: ``postgresql://user:pass@host:5432/lockii`` (psycopg 3).
+LOCKII_DATA_DIR
+    Folder for the embedded SQLite file. Default: ``./var``.
+LOCKII_PUBLIC_URL
+    The public origin, no path (``https://dash.lockii.app``). It is the OAuth issuer and the base of
+    every resource identifier. Default: ``http://127.0.0.1:8000``.
+LOCKII_SECRET_KEY
+    Django secret (32+ characters); also the key that encrypts signing keys at rest. Every node of
+    one deployment needs the same value. Required unless LOCKII_DEV=1.
+LOCKII_DEV
+    ``1`` for a local trial: a random secret is generated once into LOCKII_DATA_DIR. Default: ``0``.
+LOCKII_ALLOWED_HOSTS
+    Comma-separated Host values accepted. Default: the host of LOCKII_PUBLIC_URL plus
+    ``127.0.0.1,localhost,[::1]``.
+LOCKII_ALLOWED_ORIGINS
+    Comma-separated browser origins accepted by the MCP endpoint (DNS-rebinding guard) in addition
+    to LOCKII_PUBLIC_URL and loopback origins.
+LOCKII_TRUSTED_PROXIES
+    Comma-separated IPs or CIDRs whose ``X-Forwarded-For`` is believed. Default: none (the socket
+    peer address is the client IP).
+LOCKII_LOGIN_FAILURE_LIMIT
+    Failed sign-ins allowed per account and per IP before a lock-out. Default: 5.
+LOCKII_LOGIN_COOLOFF_MINUTES
+    How long a lock-out lasts. Default: 15.
+LOCKII_ACCESS_TOKEN_SECONDS
+    Access-token lifetime. Default: 3600.
+LOCKII_REFRESH_TOKEN_SECONDS
+    Refresh-token lifetime. Default: 30 days.
+LOCKII_DCR_RATE_PER_HOUR
+    Dynamic client registrations allowed per client IP per hour. Default: 20.
+LOCKII_DCR_UNUSED_CLIENT_DAYS
+    Dynamically registered clients never used are deleted after this many days. Default: 7.
+LOCKII_PRIVATE_URI_SCHEMES
+    Comma-separated private-use redirect schemes allowed (RFC 8252 §7.1).
+    Default: ``cursor,vscode,vscode-insiders,claude,com.lockii.app``.
+LOCKII_LOG_LEVEL
+    Log level. Default: INFO.
+LOCKII_TEST_DATABASE_URL
+    Used by the test suite only: the database the tests run against (default: SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in _env(name, default).split(",") if part.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV = _env("LOCKII_DEV", "0") == "1"
+DATA_DIR = Path(_env("LOCKII_DATA_DIR", "var")).resolve()
+
+PUBLIC_URL = _env("LOCKII_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in ("http", "https") or not _public.netloc or _public.path not in ("", "/"):
+    raise SystemExit("LOCKII_PUBLIC_URL must be an origin such as https://dash.lockii.app (no path)")
+API_RESOURCE = f"{PUBLIC_URL}/api/v1"
+MCP_RESOURCE = f"{PUBLIC_URL}/api/mcp/user"
+
+def _dev_secret() -> str:
+    """A random secret kept in the data folder, so a local trial survives restarts."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _env("LOCKII_SECRET_KEY") or (_dev_secret() if DEV else "")
+if len(SECRET_KEY) < 32:
+    raise SystemExit("LOCKII_SECRET_KEY must be set to at least 32 random characters "
+                     "(or set LOCKII_DEV=1 for a local trial, which keeps one in LOCKII_DATA_DIR)")
+DEBUG = False
+
+ALLOWED_HOSTS = _env_list("LOCKII_ALLOWED_HOSTS") or [
+    _public.hostname or "127.0.0.1", "127.0.0.1", "localhost", "[::1]", "testserver",
+]
+ALLOWED_ORIGINS = [PUBLIC_URL, *_env_list("LOCKII_ALLOWED_ORIGINS")]
+TRUSTED_PROXIES = _env_list("LOCKII_TRUSTED_PROXIES")
+PRIVATE_URI_SCHEMES = _env_list(
+    "LOCKII_PRIVATE_URI_SCHEMES", "cursor,vscode,vscode-insiders,claude,com.lockii.app"
+)
+ACCESS_TOKEN_SECONDS = _env_int("LOCKII_ACCESS_TOKEN_SECONDS", 3600)
+REFRESH_TOKEN_SECONDS = _env_int("LOCKII_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)
+DCR_RATE_PER_HOUR = _env_int("LOCKII_DCR_RATE_PER_HOUR", 20)
+DCR_UNUSED_CLIENT_DAYS = _env_int("LOCKII_DCR_UNUSED_CLIENT_DAYS", 7)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "axes",
+    "lockii",
+    "lockii.identity",
+    "lockii.catalogue",
+    "lockii.customers",
+    "lockii.bookings",
+    "lockii.payments",
+    "lockii.audit",
+    "lockii.web",
+]
+
+MIDDLEWARE = [
+    "lockii.ops.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "lockii.urls"
+WSGI_APPLICATION = "lockii.wsgi.application"
+APPEND_SLASH = False  # our URLs have no trailing slash; a redirect would break OAuth POSTs
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict:
+    url = _env("LOCKII_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'lockii.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            # IMMEDIATE takes the write lock at BEGIN, so read-check-write inside one
+            # transaction cannot interleave with another writer (no double booking).
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 5,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+# Django's Argon2 hasher uses argon2id.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/login"
+LOGIN_REDIRECT_URL = "/settings/integrations"
+
+# Sessions live in the database so every node sees them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _public.scheme == "https"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+CSRF_COOKIE_SECURE = _public.scheme == "https"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Rate-limit counters and caches live in the database so every node shares them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lockii_cache",
+    }
+}
+
+# django-axes: throttle by account and by IP separately.
+AXES_FAILURE_LIMIT = _env_int("LOCKII_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = _env_int("LOCKII_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lockii.ops.client_ip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "lockii.web.views.lockout"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "/static/"
+
+LOG_LEVEL = _env("LOCKII_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "lockii.ops.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Our request log replaces Django's own; it never prints query strings unredacted.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "CRITICAL"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+NINJA_PAGINATION_MAX_LIMIT = 500

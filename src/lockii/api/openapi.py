@@ -48,13 +48,13 @@ def operation_extra(action: Action) -> dict:
     extra: dict = {
         "parameters": _parameters(action),
         "responses": {
-            "200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
-            "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM,
+            200: {"description": "OK", "content": {"application/json": {"schema": ok}}},
+            400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM,
         },
         "security": [{"bearer": []}, {"apiKeyHeader": []}, {"apiKeyQuery": []}],
     }
     if action.paged:
-        extra["responses"]["200"]["headers"] = {
+        extra["responses"][200]["headers"] = {
             "X-Next-Cursor": {"description": "Opaque cursor of the next page; absent on the last page.",
                               "schema": {"type": "string"}}}
     if action.method in ("POST", "PATCH", "PUT"):

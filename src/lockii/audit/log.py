@@ -7,10 +7,10 @@ from lockii.clock import now_ms
 
 
 def record(principal, action: str, *, target_type: str = "", target_id: str = "", result: str = "ok",
-           **detail) -> AuditEvent:
-    """Write one audit event for ``principal`` (a Principal, or None for the system)."""
+           company_id: str | None = None, **detail) -> AuditEvent:
+    """Write one audit event for ``principal`` (a Principal, or None for the system acting on ``company_id``)."""
     if principal is None:
-        company_id, actor_type, actor_id, via = None, "system", "system", ""
+        actor_type, actor_id, via = "system", "system", ""
     else:
         company_id, actor_type, actor_id, via = (
             principal.company_id, principal.actor_type, principal.actor_id, principal.client_id or "")

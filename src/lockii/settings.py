@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -205,6 +206,21 @@ CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# django-csp: pages load only our own stylesheet; nothing may frame them. ``form-action`` is left
+# out on purpose: Chromium applies it to every redirect that follows a form POST, and the sign-in
+# and consent forms end in a redirect to the client's redirect URI (any https origin, loopback or
+# private-use scheme). The settings pages, whose forms stay on this site, add form-action 'self'
+# themselves (lockii.web.access.settings_page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Rate-limit counters and caches live in the database so every node shares them.
 CACHES = {

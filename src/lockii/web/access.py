@@ -1,0 +1,71 @@
+"""Who is looking at a settings page, what they may do there, and how failures are shown.
+
+Pages act through the same service functions as the API, so the signed-in user is turned into a
+Principal exactly like an OAuth token for that user would be: their company, role, permissions
+and locations. A service error becomes an HTML error page with the error's status (a foreign
+object is a 404, never a 403), and every page answers ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from csp.decorators import csp_update
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from lockii.errors import LockiiError
+from lockii.identity.principal import Principal
+from lockii.identity.roles import permissions_for
+
+MANAGE = "organization:update"
+
+
+def principal_for_user(user) -> Principal:
+    """The Principal a signed-in user acts as on the pages."""
+    return Principal(
+        company_id=user.company_id, role=user.role, permissions=permissions_for(user.role),
+        location_ids=None if user.location_ids is None else frozenset(user.location_ids),
+        user_id=user.id,
+    )
+
+
+def error_page(request, exc: LockiiError):
+    """The HTML rendering of a service error, with its status code."""
+    titles = {403: "Not allowed", 404: "Not found", 409: "Cannot do that", 429: "Too many requests"}
+    return render(request, "web/error.html", {
+        "title": titles.get(exc.status, "Please check your input"), "detail": exc.detail,
+    }, status=exc.status)
+
+
+def settings_page(permission: str | None = None):
+    """Decorate a settings view: signed in, CSRF checked, ``request.principal`` set, errors as pages.
+
+    POST handlers run in one transaction (services record audit events inside it, and a failure
+    leaves nothing half-written). Forms here only post to and redirect within this site, so the
+    page tightens ``form-action`` to 'self' (the site-wide policy leaves it open for OAuth
+    redirects; see settings.CONTENT_SECURITY_POLICY).
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            request.principal = principal_for_user(request.user)
+            try:
+                if permission:
+                    request.principal.require(permission)
+                if request.method == "POST":
+                    with transaction.atomic():
+                        return view(request, *args, **kwargs)
+                return view(request, *args, **kwargs)
+            except LockiiError as exc:
+                return error_page(request, exc)
+
+        return csp_update({"form-action": "'self'"})(never_cache(csrf_protect(wrapped)))
+
+    return decorate

@@ -1,0 +1,64 @@
+"""Settings → Integrations → API: API keys, OAuth apps, connected apps and the User MCP how-to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from lockii.identity import apikeys
+from lockii.identity.models import ApiKey, Company
+from lockii.identity.scoping import get_scoped, scoped
+from lockii.web import mcp_help, oauth_glue
+from lockii.web.access import MANAGE, settings_page
+from lockii.web.settings_forms import ApiKeyForm
+
+
+def _page(request, *, key_form=None, status=200):
+    principal = request.principal
+    can_manage = principal.has(MANAGE)
+    context = {
+        "section": "integrations",
+        "can_manage": can_manage,
+        "api_base": settings.API_RESOURCE,
+        "key_form": key_form or ApiKeyForm(),
+        "keys": list(scoped(principal, ApiKey).select_related("created_by").order_by("revoked_at", "-created_at"))
+        if can_manage else [],
+        "apps": oauth_glue.list_apps(principal) if can_manage else [],
+        "oauth_apps_available": oauth_glue.apps_available(),
+        "grants": oauth_glue.list_grants(request.user),
+        "mcp": mcp_help.connection_help(),
+    }
+    return render(request, "web/integrations.html", context, status=status)
+
+
+@require_GET
+@settings_page()
+def integrations(request):
+    return _page(request)
+
+
+@require_POST
+@settings_page(MANAGE)
+def create_api_key(request):
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return _page(request, key_form=form, status=400)
+    company = Company.objects.get(pk=request.principal.company_id)
+    key, secret = apikeys.create_key(company, form.cleaned_data["name"], created_by=request.user,
+                                     principal=request.principal)
+    # The secret is rendered in this response only (never stored, never cached: no-store), so
+    # reloading or coming back later cannot show it again.
+    return render(request, "web/apikey_created.html", {"section": "integrations", "key": key, "secret": secret,
+                                                       "api_base": settings.API_RESOURCE})
+
+
+@require_POST
+@settings_page(MANAGE)
+def revoke_api_key(request, key_id: str):
+    key = get_scoped(request.principal, ApiKey, key_id, what="API key")
+    company = Company.objects.get(pk=request.principal.company_id)
+    apikeys.revoke_key(company, key.id, principal=request.principal)
+    messages.success(request, f"API key “{key.name}” is revoked; requests using it now get 401.")
+    return redirect("integrations")

@@ -1,24 +1,7 @@
-"""Hook where the User MCP server joins the ASGI root. Filled in by lockii.mcp."""
+"""Where the User MCP server joins the ASGI root (``lockii.asgi``): its routes and its lifespan."""
 
 from __future__ import annotations
 
-import contextlib
+from lockii.mcp.server import lifespan, routes
 
-
-def routes() -> list:
-    try:
-        from lockii.mcp.server import routes as mcp_routes
-    except ImportError:
-        return []
-    return mcp_routes()
-
-
-@contextlib.asynccontextmanager
-async def lifespan():
-    try:
-        from lockii.mcp.server import lifespan as mcp_lifespan
-    except ImportError:
-        yield
-        return
-    async with mcp_lifespan():
-        yield
+__all__ = ["lifespan", "routes"]

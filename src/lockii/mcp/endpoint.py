@@ -1,0 +1,171 @@
+"""The HTTP edge of the User MCP server at exactly ``/api/mcp/user``.
+
+In front of the SDK's ``StreamableHTTPSessionManager`` (stateless, JSON responses), in this order:
+1. Host and Origin checks (the SDK's DNS-rebinding guard): 421 / 403, before anything else;
+2. CORS preflight (OPTIONS) answered without credentials, as browsers send none;
+3. the credential, resolved by the same resolver as REST: without a valid one every method gets
+   401 with the RFC 9728 / RFC 6750 challenge that starts OAuth discovery;
+4. GET and DELETE: 405, the answer the spec gives for a server without sessions (the SDK's
+   stateless handshake-era path would otherwise open a standing SSE stream on GET);
+5. a POST body that is not JSON: 415 (the SDK answers 400);
+then the SDK handles both protocol eras. Each request is logged once, without secrets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from urllib.parse import parse_qsl
+
+import anyio
+from django.conf import settings
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecurityMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+
+from lockii.errors import LockiiError, Unauthenticated
+from lockii.identity.credentials import resolve
+from lockii.mcp import policy
+from lockii.mcp.bridge import SyncBridge
+from lockii.mcp.handlers import build_server
+from lockii.mcp.results import problem
+from lockii.oauth.challenge import bearer_challenge
+from lockii.ops.client_ip import client_ip
+from lockii.ops.redact import redact_query
+
+log = logging.getLogger("lockii.request")
+
+PATH = "/api/mcp/user"
+# The scopes the 401 challenge suggests. Access comes from the user's role, not from scopes, so this
+# is what a client needs to sign the user in. No offline_access (MCP 2026-07-28 RS: refresh is the
+# AS's business; the SDK adds it itself when the AS metadata lists it).
+CHALLENGE_SCOPE = "openid profile email"
+
+
+def _jsonrpc_error(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}})
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def _problem(exc: LockiiError, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(problem(exc)), status_code=exc.status, media_type="application/problem+json",
+                    headers=headers)
+
+
+def _unauthorized(exc: Unauthenticated) -> Response:
+    token_sent = bool(exc.extra.get("token_sent"))
+    challenge = bearer_challenge(settings.MCP_RESOURCE, token_sent=token_sent, scope=CHALLENGE_SCOPE,
+                                 description=exc.detail if token_sent else None)
+    return _problem(exc, {"WWW-Authenticate": challenge, "Cache-Control": "no-store"})
+
+
+class McpEndpoint:
+    """ASGI app for the MCP path; ``running()`` (in the app lifespan) starts a session manager."""
+
+    def __init__(self) -> None:
+        self._security_settings = policy.transport_security()
+        self._security = TransportSecurityMiddleware(self._security_settings)
+        self._manager: StreamableHTTPSessionManager | None = None
+        self._bridge: SyncBridge | None = None
+
+    @contextlib.asynccontextmanager
+    async def running(self):
+        """Serve requests until the block exits. Can be entered again after it exits (a new manager)."""
+        bridge = SyncBridge()
+        manager = StreamableHTTPSessionManager(
+            app=build_server(bridge), stateless=True, json_response=True,
+            security_settings=self._security_settings,
+        )
+        try:
+            async with manager.run():
+                self._manager, self._bridge = manager, bridge
+                try:
+                    yield
+                finally:
+                    self._manager = self._bridge = None
+        finally:
+            await anyio.to_thread.run_sync(bridge.close)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        status = 0
+
+        async def logged_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, logged_send)
+        finally:
+            self._log(scope, status, started)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        refused = await self._security.validate_request(request, is_post=False)
+        if refused is not None:
+            return await refused(scope, receive, send)
+
+        origin = request.headers.get("origin")
+        cors = policy.cors_headers(origin)
+        if request.method == "OPTIONS":
+            headers = (policy.preflight_headers(origin, request.headers.get("access-control-request-headers", ""))
+                       if origin else [(b"allow", policy.ALLOW_METHODS.encode())])
+            return await send_plain(send, 204, headers)
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start" and cors:
+                message = {**message, "headers": [*message.get("headers", []), *cors]}
+            await send(message)
+
+        manager, bridge = self._manager, self._bridge
+        if manager is None or bridge is None:
+            return await _jsonrpc_error(503, -32603, "The MCP server is starting or stopping")(
+                scope, receive, send_with_cors)
+        try:
+            principal = await bridge.run(_resolve, scope)
+        except Unauthenticated as exc:
+            return await _unauthorized(exc)(scope, receive, send_with_cors)
+        except LockiiError as exc:  # e.g. a rate limit from the token resolver
+            return await _problem(exc)(scope, receive, send_with_cors)
+
+        if request.method in ("GET", "DELETE"):
+            return await _jsonrpc_error(405, -32600, "Method Not Allowed: this server keeps no sessions or streams",
+                                        {"Allow": "POST"})(scope, receive, send_with_cors)
+        if request.method == "POST" and not _is_json(request.headers.get("content-type", "")):
+            return await _jsonrpc_error(415, -32600, "Unsupported Media Type: send application/json")(
+                scope, receive, send_with_cors)
+        scope.setdefault("state", {})["principal"] = principal
+        await manager.handle_request(scope, receive, send_with_cors)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        peer = (scope.get("client") or ("", 0))[0]
+        log.info("request", extra={"fields": {
+            "method": scope.get("method"), "path": scope.get("path"),
+            "query": redact_query(scope.get("query_string", b"").decode("latin-1")),
+            "status": status, "ms": round((time.perf_counter() - started) * 1000, 2),
+            "ip": client_ip({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": headers.get("x-forwarded-for", "")}),
+            "mcp_method": headers.get("mcp-method"),
+        }})
+
+
+def _resolve(scope: Scope):
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    return resolve(headers, query, settings.MCP_RESOURCE)
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "application/json"
+
+
+async def send_plain(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})

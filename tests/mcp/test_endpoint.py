@@ -1,0 +1,126 @@
+"""The HTTP edge of /api/mcp/user: routing, the 401 challenge, credentials, methods and media types."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.mcp.wire import LEGACY, MODERN, PATH, initialize, legacy_headers, modern, request
+
+CHALLENGE = ('Bearer resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/mcp/user", '
+             'scope="openid profile email"')
+
+
+def _every_method(mcp, auth: dict[str, str]):
+    """One request of each kind a client may send first, without or with a (bad) credential."""
+    body, headers = modern("tools/list", {}, **auth)
+    yield "initialize", mcp.post(initialize(), legacy_headers(**auth))
+    yield "tools/list 2025", mcp.post(request("tools/list"), legacy_headers(**auth))
+    yield "server/discover 2026", mcp.post(*modern("server/discover", {}, **auth))
+    yield "tools/list 2026", mcp.post(body, headers)
+    yield "GET", mcp.send("GET", headers={"accept": "text/event-stream", **auth})
+    yield "DELETE", mcp.send("DELETE", headers={"mcp-session-id": "x", **auth})
+    yield "PUT", mcp.send("PUT", headers=auth)
+
+
+def test_without_credentials_every_method_gets_the_challenge(mcp, mcp_world):
+    for what, r in _every_method(mcp, {}):
+        assert r.status_code == 401, what
+        assert r.headers["www-authenticate"] == CHALLENGE, what  # no error= when nothing was sent (RFC 6750 §3.1)
+        assert r.headers["content-type"] == "application/problem+json", what
+        assert r.json()["code"] == "unauthenticated", what
+
+
+@pytest.mark.parametrize("auth", [
+    {"authorization": "Bearer not-a-token"},
+    {"authorization": "Basic dXNlcjpwYXNz"},
+    {"x-api-key": "lk_wrong"},
+])
+def test_a_bad_credential_gets_invalid_token(mcp, mcp_world, auth):
+    for what, r in _every_method(mcp, auth):
+        assert r.status_code == 401, what
+        challenge = r.headers["www-authenticate"]
+        assert challenge.startswith(CHALLENGE + ', error="invalid_token"'), (what, challenge)
+        assert "Traceback" not in r.text
+
+
+def test_access_token_in_the_query_string_is_not_a_credential(mcp, mcp_world):
+    r = mcp.post(initialize(), legacy_headers(), url=f"{PATH}?access_token=anything")
+    assert r.status_code == 401
+    assert "error=" not in r.headers["www-authenticate"]
+
+
+def test_api_key_in_header_and_in_query(mcp, mcp_world, key_a):
+    assert mcp.post(initialize(), legacy_headers(**key_a)).status_code == 200
+    r = mcp.post(initialize(), legacy_headers(), url=f"{PATH}?api_key={mcp_world.key_a}")
+    assert r.status_code == 200
+    assert r.json()["result"]["serverInfo"]["name"] == "lockii"
+
+
+def test_api_key_in_the_query_is_not_logged(mcp, mcp_world, caplog):
+    with caplog.at_level(logging.INFO, logger="lockii.request"):
+        mcp.post(initialize(), legacy_headers(), url=f"{PATH}?api_key={mcp_world.key_a}")
+    lines = [r for r in caplog.records if r.name == "lockii.request"]
+    assert lines and all(mcp_world.key_a not in str(r.__dict__) for r in lines)
+    assert lines[-1].fields["query"] == "api_key=%5Bredacted%5D"
+
+
+@pytest.mark.parametrize("path", [PATH + "/", PATH + "x", PATH + "/tools"])
+def test_only_the_exact_path_is_mcp(mcp, mcp_world, key_a, path):
+    r = mcp.post(initialize(), legacy_headers(**key_a), url=path)
+    assert r.status_code == 404  # Django's answer, not a redirect to or from a trailing slash
+    assert "www-authenticate" not in r.headers
+
+
+def test_well_known_below_the_endpoint_is_served_by_django(mcp, mcp_world):
+    r = mcp.send("GET", f"{PATH}/.well-known/oauth-protected-resource")
+    assert r.status_code in (200, 404)  # public either way: never the MCP 401
+    if r.status_code == 200:
+        assert r.json()["resource"] == "http://127.0.0.1:8000/api/mcp/user"
+
+
+@pytest.mark.parametrize("headers", [
+    {"accept": "text/event-stream"},
+    {"accept": "text/event-stream", "mcp-protocol-version": LEGACY},
+    {"accept": "text/event-stream", "mcp-protocol-version": MODERN},
+])
+def test_get_and_delete_are_405_without_sessions(mcp, key_a, headers):
+    for method in ("GET", "DELETE"):
+        r = mcp.send(method, headers={**headers, **key_a, "mcp-session-id": "abc"})
+        assert r.status_code == 405, method
+        assert r.headers["allow"] == "POST"
+        assert r.json()["error"]["code"] == -32600
+
+
+def test_no_session_id_is_issued(mcp, key_a):
+    r = mcp.post(initialize(), legacy_headers(**key_a))
+    assert "mcp-session-id" not in r.headers
+    # A session id that was never issued changes nothing: every request stands alone.
+    r = mcp.post(request("tools/list"), legacy_headers(**key_a, **{"mcp-session-id": "made-up"}))
+    assert r.status_code == 200
+
+
+def test_wrong_content_type_is_415(mcp, key_a):
+    r = mcp.post(initialize(), {**legacy_headers(**key_a), "content-type": "text/plain"})
+    assert r.status_code == 415
+    assert r.json()["error"]["code"] == -32600
+
+
+@pytest.mark.parametrize("era", [LEGACY, MODERN])
+def test_unacceptable_accept_is_406(mcp, key_a, era):
+    body, headers = (modern("tools/list", {}, **key_a) if era == MODERN
+                     else (request("tools/list"), legacy_headers(**key_a)))
+    r = mcp.post(body, {**headers, "accept": "text/html"})
+    assert r.status_code == 406
+
+
+def test_unsupported_protocol_version_is_400_naming_ours(mcp, key_a):
+    assert mcp.post(request("tools/list"), legacy_headers("1999-01-01", **key_a)).status_code == 400
+    body, headers = modern("tools/list", {}, **key_a)
+    body["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = "2099-01-01"
+    r = mcp.post(body, {**headers, "mcp-protocol-version": "2099-01-01"})
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["code"] == -32022
+    assert "2026-07-28" in error["data"]["supported"]

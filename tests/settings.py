@@ -14,4 +14,5 @@ from lockii.settings import *  # noqa: E402,F401,F403
 
 # Argon2 is tested where it matters (tests/identity); elsewhere a cheap hasher keeps the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                    "django.contrib.auth.hashers.Argon2PasswordHasher"]
+                    "django.contrib.auth.hashers.Argon2PasswordHasher",
+                    "lockii.oauth.hashers.ClientSecretSHA256Hasher"]

@@ -11,6 +11,8 @@ api_v1 = build_api()
 urlpatterns = [
     path("healthz", health.healthz),
     path("readyz", health.readyz),
+    # OAuth first: it serves /api/v1/.well-known/... ahead of the REST API's routes.
+    path("", include("lockii.oauth.urls")),
     path("api/v1/", api_v1.urls),
     path("", include(web_urls)),
 ]

@@ -2,7 +2,7 @@
 
 Every function takes the acting Principal, needs ``organization:update``, reads through
 ``scoped()`` so another company's users look absent, and records an audit event. Callers own the
-transaction (the last-owner check locks the owner rows, which needs one).
+transaction (changes lock the company row for the last-owner check, which needs one).
 
 Guard rails: nobody grants a role above their own or locations beyond their own, nobody edits a
 user who outranks them, nobody disables themselves, and a company always keeps one active owner.
@@ -108,11 +108,20 @@ def _check_reach(principal: Principal, user: User) -> None:
         raise OutranksYou("This user has access to locations you do not; ask someone with access to all of them.")
 
 
+def _lock_team(principal: Principal) -> None:
+    """Serialise team changes within one company by locking its row.
+
+    Two owners demoting each other at once would each see the other still an owner and both pass
+    the last-owner check; locking the user rows instead deadlocks (each holds its target and waits
+    for the other). One lock per company, always taken first, avoids both. A no-op on SQLite, whose
+    IMMEDIATE transactions already run one writer at a time.
+    """
+    Company.objects.select_for_update().filter(pk=principal.company_id).first()
+
+
 def _keep_an_owner(principal: Principal, user: User) -> None:
-    """Refuse when ``user`` is the company's last active owner. Locks the owner rows so two
-    concurrent demotions cannot both pass the check."""
-    owners = list(User.objects.select_for_update()
-                  .filter(company_id=principal.company_id, role="owner", disabled=False)
+    """Refuse when ``user`` is the company's last active owner (call after ``_lock_team``)."""
+    owners = list(User.objects.filter(company_id=principal.company_id, role="owner", disabled=False)
                   .values_list("pk", flat=True))
     if owners == [user.pk]:
         raise Conflict("The company needs at least one active owner; make someone else owner first.")
@@ -135,7 +144,8 @@ def add_user(principal: Principal, *, email: str, name: str, role: str, location
 def update_user(principal: Principal, user_id: str, changes: UserChanges) -> User:
     """Change a user's role, locations or name within the guard rails."""
     principal.require(MANAGE)
-    user = get_scoped(principal, User.objects.select_for_update(), user_id, what="user")
+    _lock_team(principal)
+    user = get_scoped(principal, User, user_id, what="user")
     _check_reach(principal, user)
     fields, detail = [], {}
     if changes.role is not None and changes.role != user.role:
@@ -165,7 +175,8 @@ def update_user(principal: Principal, user_id: str, changes: UserChanges) -> Use
 def set_disabled(principal: Principal, user_id: str, disabled: bool) -> User:
     """Disable (signs the user out everywhere: sessions stop resolving) or enable a user."""
     principal.require(MANAGE)
-    user = get_scoped(principal, User.objects.select_for_update(), user_id, what="user")
+    _lock_team(principal)
+    user = get_scoped(principal, User, user_id, what="user")
     _check_reach(principal, user)
     if disabled and user.disabled is False:
         if user.pk == principal.user_id:

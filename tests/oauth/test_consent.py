@@ -1,0 +1,274 @@
+"""The consent page and its POST: what the user is told, forgery, tampering, memory, 303.
+
+Rows: protocol.md AS16, AS23, B5, B26, B28, O6, O14; CASE-11 (6), CASE-24; architecture.md
+"the consent page is an attack surface".
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from lockii.oauth import consent as consent_module
+from lockii.oauth.models import Consent, Grant
+from tests import factories as f
+from tests.oauth.authorize_kit import (  # noqa: F401 (app, user_client: fixtures)
+    AUTHZ, CB, PASSWORD, app, authorize, consent_form, consented, forms_in, location_base, location_params, make_client,
+    post_consent, user_client,
+)
+
+API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE
+
+
+def signed_in(user, **client_kwargs) -> Client:
+    """A client signed in through the real form (with its CSRF token, as a browser sends it)."""
+    client = Client(**client_kwargs)
+    token = forms_in(client.get("/login").content.decode())[-1]["fields"]["csrfmiddlewaretoken"]
+    response = client.post("/login", {"email": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    return client
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# ---- what the page says ---------------------------------------------------------------------------
+
+def test_the_page_escapes_the_client_name(user_client, db):
+    evil = make_client(name='<script>alert(1)</script><img src=x onerror=alert(2)>"Claude')
+    page = text(authorize(user_client, evil))
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_page_shows_the_redirect_host_and_marks_self_registered_clients(user_client, db):
+    phish = make_client(name="Claude", redirect_uris=("https://attacker.example/cb",))
+    page = text(authorize(user_client, phish, redirect_uri="https://attacker.example/cb"))
+    assert "<code>attacker.example</code>" in page
+    assert 'data-testid="unverified"' in page and "Claude" in page
+
+
+def test_a_pre_registered_client_is_not_marked_unverified(user_client, db):
+    known = make_client(name="Alpha Reporting", source="manual", redirect_uris=("https://reports.example/cb",))
+    page = text(authorize(user_client, known, redirect_uri="https://reports.example/cb"))
+    assert "<code>reports.example</code>" in page and 'data-testid="unverified"' not in page
+
+
+def test_a_loopback_redirect_is_described_as_this_computer(user_client, app):
+    assert "this computer" in text(authorize(user_client, app))
+
+
+def test_a_metadata_document_client_shows_its_client_id_host(user_client, db):
+    cimd = make_client(name="Grok", source="cimd", client_id="https://grok.example/oauth/mcp-client.json",
+                       redirect_uris=("https://grok.example/cb",))
+    page = text(authorize(user_client, cimd, redirect_uri="https://grok.example/cb"))
+    assert "published by <strong><code>grok.example</code>" in page
+
+
+def test_the_page_names_company_role_and_location_limits(world, user_client, app):
+    page = text(authorize(user_client, app))
+    assert "Alpha Hire" in page and "Manager" in page
+    assert "limited to Alpha North" in " ".join(page.split())
+    assert "Alpha South" not in page
+
+
+def test_an_unlimited_user_sees_every_location(world, app):
+    page = text(authorize(signed_in(world.owner_a), app))
+    assert "Owner" in page and "every location" in page
+
+
+def test_offline_access_is_shown_when_refresh_tokens_will_be_issued(user_client, db):
+    no_refresh = make_client(grant_types=("authorization_code",))
+    assert "No offline access" in text(authorize(user_client, no_refresh))
+    assert "Offline access:" in text(authorize(user_client, no_refresh, scope="openid offline_access"))
+    with_refresh = make_client(grant_types=("authorization_code", "refresh_token"))
+    assert "Offline access:" in text(authorize(user_client, with_refresh))
+
+
+def test_the_page_lists_the_scopes_with_their_descriptions(user_client, app):
+    page = text(authorize(user_client, app, scope="openid email"))
+    assert "<code>email</code>: " + settings.OAUTH_SCOPES["email"] in page
+    assert "<code>profile</code>" not in page
+
+
+def test_the_form_posts_to_the_endpoint_without_the_query(user_client, app):
+    form = consent_form(text(authorize(user_client, app)))
+    assert form["action"] == AUTHZ and form["method"] == "post"
+    assert form["fields"]["csrfmiddlewaretoken"] and form["fields"]["request_id"]
+
+
+# ---- approve and deny ------------------------------------------------------------------------------
+
+def test_approve_answers_303_with_code_state_and_iss(world, user_client, app):
+    response = post_consent(user_client, authorize(user_client, app, resource=MCP))
+    assert response.status_code == 303 and location_base(response) == CB
+    got = location_params(response)
+    assert set(got) == {"code", "state", "iss"} and got["state"] == "S1" and got["iss"] == settings.PUBLIC_URL
+    grant = Grant.objects.get(code=got["code"])
+    assert grant.user == world.manager_l1 and grant.application == app
+    assert grant.scope == "openid profile" and grant.resource == [MCP]
+
+
+def test_deny_answers_303_access_denied_and_remembers_nothing(user_client, app):
+    response = post_consent(user_client, authorize(user_client, app), "deny")
+    assert response.status_code == 303 and location_base(response) == CB
+    got = location_params(response)
+    assert (got["error"], got["state"], got["iss"]) == ("access_denied", "S1", settings.PUBLIC_URL)
+    assert not Grant.objects.exists() and not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("decision", ["maybe", "", "APPROVE", "approve "])
+def test_any_decision_but_approve_is_a_refusal(user_client, app, decision):
+    response = post_consent(user_client, authorize(user_client, app), decision)
+    assert response.status_code == 303 and location_params(response)["error"] == "access_denied"
+    assert not Grant.objects.exists()
+
+
+# ---- forgery (CASE-24, B28) ---------------------------------------------------------------------
+
+@pytest.fixture
+def csrf_client(world):
+    return signed_in(world.manager_l1, enforce_csrf_checks=True)
+
+
+def test_a_self_registered_client_gets_a_page_not_a_code(csrf_client, db):
+    phish = make_client(name="Claude", redirect_uris=("https://attacker.example/cb",))
+    page = authorize(csrf_client, phish, redirect_uri="https://attacker.example/cb")
+    assert page.status_code == 200 and "Location" not in page
+    assert not Grant.objects.exists()
+
+
+def test_a_post_without_the_csrf_token_is_refused(csrf_client, app):
+    form = consent_form(text(authorize(csrf_client, app)))
+    fields = {k: v for k, v in form["fields"].items() if k != "csrfmiddlewaretoken"}
+    response = csrf_client.post(AUTHZ, {**fields, "decision": "approve"})
+    assert response.status_code == 403 and "Location" not in response
+    assert not Grant.objects.exists()
+
+
+def test_a_post_from_a_foreign_origin_is_refused(csrf_client, app):
+    form = consent_form(text(authorize(csrf_client, app)))
+    response = csrf_client.post(AUTHZ, {**form["fields"], "decision": "approve"},
+                                HTTP_ORIGIN="https://attacker.example")
+    assert response.status_code == 403 and not Grant.objects.exists()
+
+
+def test_origin_null_from_our_no_referrer_page_is_accepted_with_a_valid_token(csrf_client, app):
+    form = consent_form(text(authorize(csrf_client, app)))
+    response = csrf_client.post(AUTHZ, {**form["fields"], "decision": "approve"}, HTTP_ORIGIN="null")
+    assert response.status_code == 303 and "code" in location_params(response)
+
+
+def test_origin_null_without_the_token_is_still_refused(csrf_client, app):
+    form = consent_form(text(authorize(csrf_client, app)))
+    fields = {k: v for k, v in form["fields"].items() if k != "csrfmiddlewaretoken"}
+    response = csrf_client.post(AUTHZ, {**fields, "decision": "approve"}, HTTP_ORIGIN="null")
+    assert response.status_code == 403 and not Grant.objects.exists()
+
+
+def test_another_users_session_cannot_use_a_lifted_form(world, csrf_client, app):
+    form = consent_form(text(authorize(csrf_client, app)))
+    other = signed_in(world.owner_b, enforce_csrf_checks=True)
+    # (c) A's whole form, B's cookies: the CSRF token does not match B's cookie.
+    assert other.post(AUTHZ, {**form["fields"], "decision": "approve"}).status_code == 403
+    # B's own valid token with A's parked request id: not parked in B's session.
+    own = consent_form(text(authorize(other, app)))
+    lifted = {**form["fields"], "csrfmiddlewaretoken": own["fields"]["csrfmiddlewaretoken"], "decision": "approve"}
+    response = other.post(AUTHZ, lifted)
+    assert response.status_code == 400 and "Location" not in response
+    assert not Grant.objects.exists()
+
+
+# ---- tampering: the POST must equal what the GET validated ---------------------------------------
+
+@pytest.mark.parametrize("field, value", [
+    ("client_id", "other-client"),
+    ("redirect_uri", "http://127.0.0.1:33418/other"),
+    ("redirect_uri", "https://attacker.example/cb"),
+    ("scope", "openid profile email offline_access"),
+    ("resource", "https://evil.example/"),
+    ("resource", API),
+    ("code_challenge", "B" * 43),
+    ("code_challenge_method", "plain"),
+    ("state", "S2"),
+    ("nonce", "other"),
+    ("response_type", "token"),
+    ("request_id", "made-up"),
+])
+def test_a_changed_field_is_refused_and_nothing_is_issued(user_client, app, field, value):
+    response = post_consent(user_client, authorize(user_client, app, resource=MCP), **{field: value})
+    assert response.status_code == 400 and "Location" not in response
+    assert not Grant.objects.exists() and not Consent.objects.exists()
+
+
+def test_a_consent_form_is_single_use(user_client, app):
+    page = authorize(user_client, app)
+    assert post_consent(user_client, page).status_code == 303
+    replay = post_consent(user_client, page)
+    assert replay.status_code == 400 and Grant.objects.count() == 1
+
+
+def test_an_expired_consent_form_is_refused(user_client, app, monkeypatch):
+    page = authorize(user_client, app)
+    real_time = consent_module.time.time
+    monkeypatch.setattr(consent_module.time, "time", lambda: real_time() + consent_module.PENDING_TTL_S + 1)
+    assert post_consent(user_client, page).status_code == 400
+    assert not Grant.objects.exists()
+
+
+def test_a_post_after_signing_out_is_refused(user_client, app):
+    page = authorize(user_client, app)
+    user_client.post("/logout")
+    response = post_consent(user_client, page)
+    assert response.status_code == 400 and "Location" not in response and not Grant.objects.exists()
+
+
+def test_several_open_consent_pages_each_work(user_client, app):
+    first, second = authorize(user_client, app, state="A"), authorize(user_client, app, state="B")
+    assert location_params(post_consent(user_client, second))["state"] == "B"
+    assert location_params(post_consent(user_client, first, "deny"))["state"] == "A"
+
+
+# ---- memory: per user, client, scopes and resources ----------------------------------------------
+
+def test_an_approved_client_skips_the_page_for_the_same_or_narrower_request(user_client, app):
+    consented(user_client, app, scope="openid profile email")
+    for scope in ("openid profile email", "openid", "email profile"):
+        response = authorize(user_client, app, scope=scope)
+        assert response.status_code == 302 and "code" in location_params(response), scope
+        assert location_params(response)["iss"] == settings.PUBLIC_URL
+
+
+def test_wider_scopes_ask_again_and_then_cover_the_union(user_client, app):
+    consented(user_client, app, scope="openid")
+    page = authorize(user_client, app, scope="openid email")
+    assert page.status_code == 200
+    post_consent(user_client, page)
+    assert authorize(user_client, app, scope="email openid").status_code == 302
+
+
+def test_a_resource_outside_the_approved_ones_asks_again(user_client, app):
+    consented(user_client, app, resource=MCP)
+    assert authorize(user_client, app, resource=MCP).status_code == 302
+    assert authorize(user_client, app, resource=API).status_code == 200
+    assert authorize(user_client, app).status_code == 200  # no resource means both
+
+
+def test_consent_does_not_carry_to_another_client_with_the_same_name(user_client, db):
+    first, second = make_client(name="Claude"), make_client(name="Claude")
+    consented(user_client, first)
+    assert authorize(user_client, second).status_code == 200
+
+
+def test_consent_does_not_carry_to_another_user(world, user_client, app):
+    consented(user_client, app)
+    colleague = signed_in(f.user(world.a, "staff"))
+    assert authorize(colleague, app).status_code == 200
+
+
+def test_deny_after_prompt_consent_keeps_the_earlier_approval(user_client, app):
+    consented(user_client, app)
+    post_consent(user_client, authorize(user_client, app, prompt="consent"), "deny")
+    assert authorize(user_client, app).status_code == 302

@@ -328,6 +328,7 @@ OAUTH2_PROVIDER = {
     "DCR_REGISTRATION_PERMISSION_CLASSES": ("lockii.oauth.registration.RateLimitedRegistration",),
     "DCR_REGISTRATION_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,  # None would mean the year 9999
     "CIMD_ENABLED": True,
+    "CIMD_METADATA_FETCHER": "lockii.oauth.cimd.LockiiMetadataFetcher",
     "CIMD_MAX_DOCUMENT_SIZE": 5 * 1024,  # the draft's ~5 KB, not DOT's 16 KB
     "CIMD_FETCH_TIMEOUT_SECONDS": 5,
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import json
 
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -64,7 +65,11 @@ class LockiiTokenView(TokenView):
                               status=429, Retry_After=str(wait))
         # Not TokenView.authorization_flow_token_response: it re-reads the new access token only to
         # send DOT's app_authorized signal, which nothing here listens to (dot-notes 4.11).
-        _url, headers, body, status = self.create_token_response(request)
+        # One transaction per request: the code claimed in LockiiValidator.validate_code stays locked
+        # until its tokens are committed, so a parallel redemption of the same code waits, then finds
+        # them and revokes them (RFC 6749 §4.1.2: a code used twice ends everything it issued).
+        with transaction.atomic():
+            _url, headers, body, status = self.create_token_response(request)
         response = HttpResponse(body, status=status, content_type="application/json")
         for name, value in headers.items():
             response[name] = value

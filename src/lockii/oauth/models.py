@@ -109,6 +109,17 @@ class Application(AbstractApplication):
 
         return signing_jwk()
 
+    def save(self, *args, **kwargs):
+        if self.registration_source == self.RegistrationSource.CIMD:
+            # oauth2_provider.cimd stores only name, redirect URIs and one grant type; the rest of
+            # the document (checked by our fetcher) is applied here. A CIMD client never has a secret.
+            from lockii.oauth.cimd import take_fields
+
+            for name, value in take_fields(self.client_id).items():
+                setattr(self, name, value)
+            self.token_endpoint_auth_method = "none"
+        super().save(*args, **kwargs)
+
     def touch(self) -> None:
         """Record that the client was just used (at most one write a minute)."""
         now = timezone.now()

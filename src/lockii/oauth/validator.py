@@ -177,8 +177,12 @@ class LockiiValidator(OAuth2Validator):
         return self._grant_for(code, request).code_challenge_method or None
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request=None, *args, **kwargs):
-        # RFC 6749 §4.1.3: identical to the redirect_uri of the authorization request.
-        return self._grant_for(code, request).redirect_uri == redirect_uri
+        # RFC 6749 §4.1.3: identical to the redirect_uri of the authorization request. A mismatch is
+        # invalid_grant (§5.2); oauthlib's MismatchingRedirectURIError would say invalid_request.
+        if self._grant_for(code, request).redirect_uri != redirect_uri:
+            raise errors.InvalidGrantError(description="redirect_uri differs from the authorization request.",
+                                           request=request)
+        return True
 
     def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
         # The code was claimed in validate_code; the row stays (marked used) to detect replays.
@@ -206,12 +210,7 @@ class LockiiValidator(OAuth2Validator):
 
     def _save_bearer_token(self, token, request, *args, **kwargs):
         if request.grant_type == "authorization_code":
-            grant = getattr(request, "lockii_grant", None)
-            # Lock the grant: a replay detected meanwhile (replayed_at) must not leave tokens alive.
-            if grant is None or not Grant.objects.select_for_update().filter(
-                    pk=grant.pk, replayed_at__isnull=True).exists():
-                raise errors.InvalidGrantError(request=request)
-            request.token_family = grant.family
+            request.token_family = request.lockii_grant.family
             if not self._issues_refresh_token(request):
                 token.pop("refresh_token", None)
         elif request.grant_type == "refresh_token":

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from lockii.identity import apikeys
 from lockii.identity.models import ApiKey, Company
 from lockii.identity.scoping import get_scoped, scoped
-from lockii.web import mcp_help, oauth_glue
+from lockii.oauth import apps_service
+from lockii.web import mcp_help
 from lockii.web.access import MANAGE, settings_page
 from lockii.web.settings_forms import ApiKeyForm
 
@@ -25,9 +26,8 @@ def _page(request, *, key_form=None, status=200):
         "key_form": key_form or ApiKeyForm(),
         "keys": list(scoped(principal, ApiKey).select_related("created_by").order_by("revoked_at", "-created_at"))
         if can_manage else [],
-        "apps": oauth_glue.list_apps(principal) if can_manage else [],
-        "oauth_apps_available": oauth_glue.apps_available(),
-        "grants": oauth_glue.list_grants(request.user),
+        "apps": apps_service.list_apps(Company.objects.get(pk=principal.company_id)) if can_manage else [],
+        "grants": apps_service.list_grants(request.user),
         "mcp": mcp_help.connection_help(),
     }
     return render(request, "web/integrations.html", context, status=status)

@@ -65,3 +65,23 @@ class EditUserForm(AccessFields):
                    "access": "all" if user.location_ids is None else "some",
                    "locations": user.location_ids or []}
         return cls(principal, data=data, initial=initial)
+
+
+class OAuthAppForm(forms.Form):
+    """A pre-registered OAuth client. Redirect URIs one per line; the OAuth service checks each."""
+
+    name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    redirect_uris = forms.CharField(
+        label="Redirect URIs", max_length=20 * 2100, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line: https URLs, or http://127.0.0.1 / http://localhost for apps on the user's "
+                  "computer (any port is accepted there).")
+
+    def uri_list(self) -> list[str]:
+        return self.cleaned_data["redirect_uris"].split()
+
+
+class NewOAuthAppForm(OAuthAppForm):
+    client_type = forms.ChoiceField(label="Client type", widget=forms.RadioSelect, initial="confidential", choices=[
+        ("confidential", "Confidential: a server that can keep a client secret"),
+        ("public", "Public: a browser, mobile or desktop app (PKCE only, no secret)"),
+    ])

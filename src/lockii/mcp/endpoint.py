@@ -27,23 +27,26 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
+from lockii.actions.registry import Registry, load_all
 from lockii.errors import LockiiError, Unauthenticated
 from lockii.identity.credentials import resolve
 from lockii.mcp import policy
 from lockii.mcp.bridge import SyncBridge
 from lockii.mcp.handlers import build_server
 from lockii.mcp.results import problem
+from lockii.mcp.tools import ToolCatalog
 from lockii.oauth.challenge import bearer_challenge
+from lockii.oauth.metadata import PRM_SCOPES
 from lockii.ops.client_ip import client_ip
 from lockii.ops.redact import redact_query
 
 log = logging.getLogger("lockii.request")
 
 PATH = "/api/mcp/user"
-# The scopes the 401 challenge suggests. Access comes from the user's role, not from scopes, so this
-# is what a client needs to sign the user in. No offline_access (MCP 2026-07-28 RS: refresh is the
-# AS's business; the SDK adds it itself when the AS metadata lists it).
-CHALLENGE_SCOPE = "openid profile email"
+# The scopes the 401 challenge suggests: the same list as the protected resource metadata. Access comes
+# from the user's role, not from scopes. No offline_access (MCP 2026-07-28: refresh is the AS's
+# business; clients such as the SDK add it themselves when the AS metadata lists it).
+CHALLENGE_SCOPE = " ".join(PRM_SCOPES)
 
 
 def _jsonrpc_error(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -66,9 +69,9 @@ def _unauthorized(exc: Unauthenticated) -> Response:
 class McpEndpoint:
     """ASGI app for the MCP path; ``running()`` (in the app lifespan) starts a session manager."""
 
-    def __init__(self) -> None:
-        self._security_settings = policy.transport_security()
-        self._security = TransportSecurityMiddleware(self._security_settings)
+    def __init__(self, registry: Registry | None = None) -> None:
+        self._registry = registry  # None: the action registry, complete (load_all)
+        self._security: TransportSecurityMiddleware | None = None
         self._manager: StreamableHTTPSessionManager | None = None
         self._bridge: SyncBridge | None = None
 
@@ -76,17 +79,20 @@ class McpEndpoint:
     async def running(self):
         """Serve requests until the block exits. Can be entered again after it exits (a new manager)."""
         bridge = SyncBridge()
+        registry = load_all() if self._registry is None else self._registry
+        security = policy.transport_security()
         manager = StreamableHTTPSessionManager(
-            app=build_server(bridge), stateless=True, json_response=True,
-            security_settings=self._security_settings,
+            app=build_server(bridge, ToolCatalog(registry)), stateless=True, json_response=True,
+            security_settings=security,
         )
         try:
             async with manager.run():
                 self._manager, self._bridge = manager, bridge
+                self._security = TransportSecurityMiddleware(security)
                 try:
                     yield
                 finally:
-                    self._manager = self._bridge = None
+                    self._manager = self._bridge = self._security = None
         finally:
             await anyio.to_thread.run_sync(bridge.close)
 
@@ -106,8 +112,11 @@ class McpEndpoint:
             self._log(scope, status, started)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        manager, bridge, security = self._manager, self._bridge, self._security
+        if manager is None or bridge is None or security is None:
+            return await _jsonrpc_error(503, -32603, "The MCP server is starting or stopping")(scope, receive, send)
         request = Request(scope, receive)
-        refused = await self._security.validate_request(request, is_post=False)
+        refused = await security.validate_request(request, is_post=False)
         if refused is not None:
             return await refused(scope, receive, send)
 
@@ -123,10 +132,6 @@ class McpEndpoint:
                 message = {**message, "headers": [*message.get("headers", []), *cors]}
             await send(message)
 
-        manager, bridge = self._manager, self._bridge
-        if manager is None or bridge is None:
-            return await _jsonrpc_error(503, -32603, "The MCP server is starting or stopping")(
-                scope, receive, send_with_cors)
         try:
             principal = await bridge.run(_resolve, scope)
         except Unauthenticated as exc:

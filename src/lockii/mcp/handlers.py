@@ -17,7 +17,6 @@ from mcp.server.caching import CacheHint
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
-from lockii.actions.registry import load_all
 from lockii.actions.run import run_action
 from lockii.errors import LockiiError
 from lockii.identity.principal import Principal
@@ -57,9 +56,8 @@ def principal_of(ctx: ServerRequestContext[Any, Any]) -> Principal:
     return principal
 
 
-def build_server(bridge: SyncBridge, catalog: ToolCatalog | None = None) -> Server:
-    """A Server whose tools are the registry's actions; sync work runs on ``bridge``."""
-    catalog = catalog or ToolCatalog(load_all())
+def build_server(bridge: SyncBridge, catalog: ToolCatalog) -> Server:
+    """A Server whose tools are ``catalog``'s actions; sync work runs on ``bridge``."""
 
     async def list_tools(ctx: ServerRequestContext, params: types.PaginatedRequestParams | None):
         # Every tool fits one page, so a cursor (which we never hand out) changes nothing.

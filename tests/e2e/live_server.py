@@ -82,7 +82,8 @@ class LiveServer:
         args = [LOCKII, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         if not migrate:
             args.append("--no-migrate")
-        self.proc = subprocess.Popen(args, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        with self.log.open("w") as log:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

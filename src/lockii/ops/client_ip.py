@@ -8,29 +8,48 @@ from functools import lru_cache
 from django.conf import settings
 
 
-@lru_cache(maxsize=1)
-def _trusted_networks():
-    return tuple(ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES)
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]):
+    # Keyed by the setting's value, so a changed setting (tests, reloads) is never served stale.
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
 
 
-def _trusted(ip: str) -> bool:
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Parse one hop; proxies may write ``1.2.3.4:5678`` or ``[2001:db8::1]:443``."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
     try:
-        addr = ipaddress.ip_address(ip)
+        return ipaddress.ip_address(value)
     except ValueError:
+        return None
+
+
+def _trusted(addr, networks) -> bool:
+    if addr is None:
         return False
-    return any(addr in net for net in _trusted_networks())
+    if getattr(addr, "ipv4_mapped", None):
+        addr = addr.ipv4_mapped
+    return any(addr in net for net in networks)
 
 
 def client_ip(meta) -> str:
-    """Walk X-Forwarded-For from the right while hops are trusted proxies; spoofed entries on the left are ignored."""
+    """Walk X-Forwarded-For from the right while hops are trusted proxies; entries further left are
+    whatever the client sent, so they are never believed. Without a trusted peer the header is ignored."""
     peer = meta.get("REMOTE_ADDR", "") or "0.0.0.0"
-    if not _trusted(peer):
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _trusted(_address(peer), networks):
         return peer
     hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
     for hop in reversed(hops):
-        if not _trusted(hop):
-            return hop
-    return hops[0] if hops else peer
+        addr = _address(hop)
+        if addr is None:
+            return peer  # a malformed hop: the chain cannot be trusted past the last good proxy
+        if not _trusted(addr, networks):
+            return str(addr)
+    return str(_address(hops[0])) if hops else peer
 
 
 def axes_client_ip(request) -> str:

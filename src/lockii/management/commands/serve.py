@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import signal
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def _absorb_stop_signals() -> None:
+    """Make SIGTERM/SIGINT end the command normally (exit 0) once uvicorn has shut down.
+
+    uvicorn (``Server.capture_signals``) drains in-flight requests on SIGTERM/SIGINT, restores the
+    previous handlers and then re-raises the signal. With the default handlers that kills the process
+    (exit -15) or raises KeyboardInterrupt (a traceback); a supervisor would report a crash after a
+    clean shutdown. No-op handlers let the re-raised signal pass and ``serve`` return.
+    """
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: None)
 
 
 class Command(BaseCommand):
@@ -22,7 +36,10 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
         self.stdout.write(f"Lockii listening on http://{host}:{port}")
-        # uvicorn handles SIGTERM/SIGINT by finishing in-flight requests (graceful shutdown).
+        self.stdout.flush()
+        _absorb_stop_signals()
+        # On SIGTERM/SIGINT uvicorn stops accepting, lets in-flight requests finish (at most 20 s),
+        # runs the lifespan shutdown (MCP session manager) and returns.
         uvicorn.run("lockii.asgi:application", host=host, port=port, workers=workers,
                     log_level="warning", access_log=False, lifespan="on",
                     timeout_graceful_shutdown=20, proxy_headers=False)

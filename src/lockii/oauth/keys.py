@@ -6,8 +6,8 @@ keys are made on first use: a ``current`` key that signs and a ``next`` key that
 to ``current``, keeps the old key published until the tokens it signed have expired, and publishes a
 fresh ``next`` (OIDC Core §10.1.1).
 
-Each process caches the signing key for ``CACHE_SECONDS``: after a rotation a node may sign with the
-previous key for that long, which is harmless because that key stays published.
+Every signing looks up which key is current (one indexed query), so all nodes follow a rotation at
+once; only the parsed keys are cached in memory, by kid.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -29,10 +28,9 @@ from jwcrypto import jwk
 
 from lockii.oauth.models import SigningKey
 
-CACHE_SECONDS = 30
 KEY_BITS = 2048
 _lock = threading.Lock()
-_cache: dict[str, object] = {}
+_cache: dict[str, object] = {}  # grows by one entry per key ever used by this process
 
 
 class KeyStoreError(Exception):
@@ -79,15 +77,14 @@ def ensure_keys() -> None:
             pass  # another node made it first
 
 
-def _cached(name: str, loader):
-    now = time.monotonic()
+def _parsed(kid: str, loader):
+    """Parsed keys are cached per kid (parsing and decrypting cost a millisecond; a row lookup does not)."""
     with _lock:
-        hit = _cache.get(name)
-        if hit and hit[0] > now:
-            return hit[1]
+        if kid in _cache:
+            return _cache[kid]
     value = loader()
     with _lock:
-        _cache[name] = (now + CACHE_SECONDS, value)
+        _cache[kid] = value
     return value
 
 
@@ -97,15 +94,12 @@ def clear_cache() -> None:
 
 
 def signing_jwk() -> jwk.JWK:
-    """The private key that signs new ID tokens."""
-    def load():
-        row = SigningKey.objects.filter(state=SigningKey.CURRENT).first()
-        if row is None:
-            ensure_keys()
-            row = SigningKey.objects.get(state=SigningKey.CURRENT)
-        return _private_jwk(row)
-
-    return _cached("signing", load)
+    """The private key that signs new ID tokens (one indexed query, so every node follows a rotation)."""
+    row = SigningKey.objects.filter(state=SigningKey.CURRENT).only("kid", "private_pem_encrypted").first()
+    if row is None:
+        ensure_keys()
+        row = SigningKey.objects.get(state=SigningKey.CURRENT)
+    return _parsed("private:" + row.kid, lambda: _private_jwk(row))
 
 
 def published_rows() -> list[SigningKey]:
@@ -126,13 +120,15 @@ def public_jwks() -> dict:
 
 def verification_keyset() -> jwk.JWKSet:
     """Every published key (public parts), for checking ID tokens we issued."""
+    rows = published_rows()
+
     def load():
         keyset = jwk.JWKSet()
-        for row in published_rows():
+        for row in rows:
             keyset.add(jwk.JWK(**row.public_jwk))
         return keyset
 
-    return _cached("verify", load)
+    return _parsed("set:" + ",".join(r.kid for r in rows), load)
 
 
 def rotate() -> dict:

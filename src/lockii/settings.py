@@ -265,6 +265,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "CRITICAL"},
         "axes": {"level": "WARNING"},
+        # The MCP SDK logs each stateless request's transport teardown at INFO; ours logs the request.
+        "mcp": {"level": "WARNING"},
     },
 }
 

@@ -40,7 +40,8 @@ def _check(name: str, redirect_uris: list[str]) -> tuple[str, list[str]]:
         if problem:
             errors.append({"field": "redirect_uris", "message": f"{uri[:200]}: {problem}"})
     if errors:
-        raise ValidationFailed("The OAuth app is not valid.", errors=errors)
+        raise ValidationFailed("The OAuth app is not valid: " + "; ".join(e["message"] for e in errors),
+                               errors=errors)
     return name, list(dict.fromkeys(uris))
 
 

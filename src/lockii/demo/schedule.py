@@ -43,6 +43,7 @@ class Scheduler:
                  rng: random.Random, *, now_ms: int, today: int, future_days: int):
         self.cat, self.cal, self.customers, self.rng = catalogue, calendars, customers, rng
         self.now, self.today, self.future_days = now_ms, today, future_days
+        self.overdue_wanted = 0
         loc_key = {loc.id: key for key, loc in catalogue.locations.items()}
         prod_key = {p.id: key for key, p in catalogue.products.items()}
         self.group_of = [(prod_key[u.product_id], loc_key[u.location_id]) for u in catalogue.units]
@@ -66,6 +67,7 @@ class Scheduler:
     def candidates(self, count: int) -> list[tuple[int, str, int]]:
         """``count`` (pickup ms, location, day index) tuples in time order, inside opening hours."""
         keys, weights = [spec["key"] for spec in LOCATIONS], [spec["weight"] for spec in LOCATIONS]
+        self.overdue_wanted = max(2, count // 500)  # so every demo shows a few overdue hires
         out = []
         for _ in range(count):
             loc = self.rng.choices(keys, weights)[0]
@@ -158,8 +160,9 @@ class Scheduler:
             plan.cancelled_at = created + int((min(start, now) - created) * rng.random())
         elif end <= now:
             plan.picked_up_at = start + rng.randrange(0, 45) * MINUTE
-            if now - end < 4 * DAY and rng.random() < 0.12:
+            if now - end < 4 * DAY and (rng.random() < 0.12 or self.overdue_wanted > 0):
                 plan.status = "active"  # overdue: not back yet
+                self.overdue_wanted -= 1
             else:
                 plan.status = "returned"
                 late = rng.randrange(0, 150) * MINUTE if rng.random() < 0.1 else -rng.randrange(0, 45) * MINUTE

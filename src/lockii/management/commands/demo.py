@@ -7,6 +7,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lockii.catalogue.models import Location
 from lockii.demo.catalogue import COMPANY
 from lockii.demo.seed import DEFAULT_BOOKINGS, demo_company, sign_in_details
 from lockii.demo.seed import seed as seed_demo
@@ -82,9 +83,11 @@ class Command(BaseCommand):
             w(f"Seeded {p['company']['name']} in {p['seconds']} s: {c.get('bookings', 0)} bookings, "
               f"{c['customers']} customers, {c['stock_units']} stock units at {c['locations']} locations.")
         w("")
-        w("Sign in at /login (passwords are the demo defaults unless changed since):")
+        w(f"Sign in at {settings.PUBLIC_URL}/login (demo passwords, unless changed since):")
+        names = dict(Location.objects.values_list("id", "name"))
         for u in p["users"]:
-            scope = "all locations" if u["locations"] is None else f"location {', '.join(u['locations'])} only"
+            scope = ("all locations" if u["locations"] is None
+                     else ", ".join(names.get(i, i) for i in u["locations"]) + " only")
             w(f"  {u['role']:<8} {u['email']:<30} password: {u['password']:<20} ({scope})")
         w("")
         if p["api_key"]:

@@ -25,7 +25,8 @@ def require_chromium() -> None:
 
 @contextmanager
 def chromium_page(*, base_url: str):
-    """A Playwright page in a fresh headless Chromium, with ``console_errors`` collecting CSP reports."""
+    """A Playwright page in a fresh headless Chromium; ``page.csp_violations`` collects what Chromium
+    blocked because of the Content-Security-Policy (it reports those on the console)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -36,8 +37,9 @@ def chromium_page(*, base_url: str):
             context.set_default_timeout(TIMEOUT_MS)
             context.set_default_navigation_timeout(TIMEOUT_MS)
             page = context.new_page()
-            page.console_errors = []  # CSP violations surface as console errors
-            page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+            page.csp_violations = []
+            page.on("console", lambda msg: page.csp_violations.append(msg.text)
+                    if msg.type == "error" and "Content Security Policy" in msg.text else None)
             yield page
             context.close()
         finally:

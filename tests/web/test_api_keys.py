@@ -104,7 +104,11 @@ def test_a_key_name_is_required_and_bounded(world, signed_in):
 def test_forms_refuse_posts_without_a_csrf_token(world, signed_in):
     client = signed_in(world.owner_a)
     key = ApiKey.objects.get(company=world.a)
-    assert client.post("/settings/integrations/api-keys", {"name": "no token"}).status_code == 403
+    refused = client.post("/settings/integrations/api-keys", {"name": "no token"})
+    assert refused.status_code == 403 and "nothing was changed" in refused.content.decode()
+    assert refused["Content-Type"].startswith("text/html")
+    forged = client.post("/settings/integrations/api-keys", {"name": "no token", "csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
     assert client.post(f"/settings/integrations/api-keys/{key.id}/revoke").status_code == 403
     assert not ApiKey.objects.filter(name="no token").exists()
     key.refresh_from_db()
@@ -119,6 +123,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(world, client):
     assert not ApiKey.objects.filter(name="x").exists()
 
 
-def test_get_is_not_allowed_on_write_urls(world, signed_in):
+def test_wrong_methods_get_an_html_405_naming_the_allowed_ones(world, signed_in):
     client = signed_in(world.owner_a)
-    assert client.get("/settings/integrations/api-keys").status_code == 405
+    response = client.get("/settings/integrations/api-keys")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response["Content-Type"].startswith("text/html") and "accepts POST only" in response.content.decode()

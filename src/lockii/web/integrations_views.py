@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
 
 from lockii.identity import apikeys
 from lockii.identity.models import ApiKey, Company
@@ -13,6 +12,7 @@ from lockii.identity.scoping import get_scoped, scoped
 from lockii.oauth import apps_service
 from lockii.web import mcp_help
 from lockii.web.access import MANAGE, settings_page
+from lockii.web.errors import methods
 from lockii.web.settings_forms import ApiKeyForm
 
 
@@ -33,13 +33,13 @@ def _page(request, *, key_form=None, status=200):
     return render(request, "web/integrations.html", context, status=status)
 
 
-@require_GET
+@methods("GET", "HEAD")
 @settings_page()
 def integrations(request):
     return _page(request)
 
 
-@require_POST
+@methods("POST")
 @settings_page(MANAGE)
 def create_api_key(request):
     form = ApiKeyForm(request.POST)
@@ -54,7 +54,7 @@ def create_api_key(request):
                                                        "api_base": settings.API_RESOURCE})
 
 
-@require_POST
+@methods("POST")
 @settings_page(MANAGE)
 def revoke_api_key(request, key_id: str):
     key = get_scoped(request.principal, ApiKey, key_id, what="API key")

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
 
 from lockii.errors import NotFound, ValidationFailed
 from lockii.identity.models import Company
 from lockii.oauth import apps_service
 from lockii.web.access import MANAGE, settings_page
+from lockii.web.errors import methods
 from lockii.web.settings_forms import NewOAuthAppForm, OAuthAppForm
 
 
@@ -43,7 +43,7 @@ def _secret_page(request, app, secret: str, *, rotated: bool):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@methods("GET", "HEAD", "POST")
 @settings_page(MANAGE)
 def new_app(request):
     form = NewOAuthAppForm(request.POST if request.method == "POST" else None)
@@ -64,7 +64,7 @@ def new_app(request):
                   status=400 if request.method == "POST" else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@methods("GET", "HEAD", "POST")
 @settings_page(MANAGE)
 def app_detail(request, app_id: str):
     company = _company(request)
@@ -87,14 +87,14 @@ def app_detail(request, app_id: str):
     }, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
+@methods("POST")
 @settings_page(MANAGE)
 def rotate_secret(request, app_id: str):
     app, secret = apps_service.rotate_secret(_company(request), app_id, principal=request.principal)
     return _secret_page(request, app, secret, rotated=True)
 
 
-@require_POST
+@methods("POST")
 @settings_page(MANAGE)
 def delete_app(request, app_id: str):
     company = _company(request)
@@ -104,7 +104,7 @@ def delete_app(request, app_id: str):
     return redirect("integrations")
 
 
-@require_POST
+@methods("POST")
 @settings_page()
 def disconnect(request, client_id: str):
     """End the signed-in user's grant to one app. Only apps in their own list can be named."""

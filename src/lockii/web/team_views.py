@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lockii.catalogue.models import Location
 from lockii.errors import Conflict, ValidationFailed
 from lockii.identity import team
 from lockii.identity.scoping import scoped
 from lockii.web.access import MANAGE, settings_page
+from lockii.web.errors import methods
 from lockii.web.settings_forms import AddUserForm, EditUserForm
 
 
@@ -48,13 +48,13 @@ def _team_page(request, add_form=None, status=200):
     }, status=status)
 
 
-@require_GET
+@methods("GET", "HEAD")
 @settings_page(MANAGE)
 def team_list(request):
     return _team_page(request)
 
 
-@require_POST
+@methods("POST")
 @settings_page(MANAGE)
 def team_add(request):
     form = AddUserForm(request.principal, data=request.POST)
@@ -70,7 +70,7 @@ def team_add(request):
     return redirect("team")
 
 
-@require_http_methods(["GET", "POST"])
+@methods("GET", "HEAD", "POST")
 @settings_page(MANAGE)
 def team_user(request, user_id: str):
     principal = request.principal
@@ -89,7 +89,7 @@ def team_user(request, user_id: str):
     }, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
+@methods("POST")
 @settings_page(MANAGE)
 def team_set_disabled(request, user_id: str, disabled: bool):
     user = team.set_disabled(request.principal, user_id, disabled)

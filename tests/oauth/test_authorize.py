@@ -141,8 +141,9 @@ def test_a_missing_response_type_is_an_invalid_request(user_client, app):
     assert got["error"] == "invalid_request" and got["state"] == "S1" and got["iss"] == settings.PUBLIC_URL
 
 
-def test_an_unknown_scope_is_invalid_scope(user_client, app):
-    response = authorize(user_client, app, scope="unknown_scope")
+@pytest.mark.parametrize("scope", ["unknown_scope", "read write", "openid admin"])  # CASE-11 (5), CASE-42 (2)
+def test_an_unknown_scope_is_invalid_scope(user_client, app, scope):
+    response = authorize(user_client, app, scope=scope)
     assert response.status_code == 302
     got = location_params(response)
     assert (got["error"], got["state"], got["iss"]) == ("invalid_scope", "S1", settings.PUBLIC_URL)

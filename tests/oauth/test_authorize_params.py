@@ -7,6 +7,7 @@ CASE-15 (1), CASE-16; dot-notes 3.1 (approval_prompt), 3.6, 3.7, 4.2, 4.11.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -224,3 +225,50 @@ def test_skip_authorization_on_a_self_registered_client_does_not_skip_consent(us
     page = authorize(user_client, sneaky)
     assert page.status_code == 200 and b'value="approve"' in page.content
     assert post_consent(user_client, page, "deny").status_code == 303
+
+
+# ---- malformed input: a clear answer, never a 500 ----------------------------------------------------
+
+@pytest.mark.parametrize("query", ["client_id=%zz", "response_type=code&client_id=%E0%A4%A&state=S1"])
+def test_broken_url_encoding_is_an_error_page(user_client, query):
+    response = user_client.get("/oauth/authorize?" + query)
+    assert response.status_code == 400 and "Location" not in response
+
+
+def test_an_overlong_state_is_an_error_page_not_a_giant_redirect(user_client, app):
+    response = authorize(user_client, app, state="x" * 5000)
+    assert response.status_code == 400 and "Location" not in response
+
+
+@pytest.mark.parametrize("changes", [{"state": "a\x00b"}, {"state": "a\nb"}, {"nonce": "n\x7f"},
+                                     {"nonce": "n" * 256}])
+def test_control_characters_or_an_overlong_nonce_are_invalid_requests(user_client, app, changes):
+    response = authorize(user_client, app, **changes)
+    assert response.status_code == 302 and location_params(response)["error"] == "invalid_request"
+    assert not Grant.objects.exists()
+
+
+def test_a_nonce_at_the_column_limit_is_kept(user_client, app):
+    consented(user_client, app, nonce="n" * 255)
+    assert Grant.objects.get().nonce == "n" * 255
+
+
+def test_the_nonce_is_kept_when_the_default_scopes_bring_openid(user_client, app):
+    consented(user_client, app, drop=["scope"], nonce="n-default")
+    grant = Grant.objects.get()
+    assert "openid" in grant.scope.split() and grant.nonce == "n-default"
+
+
+@pytest.mark.parametrize("changes, error", [
+    ({"response_mode": "fragment"}, "invalid_request"),
+    ({"response_mode": "form_post"}, "invalid_request"),
+    ({"request": "eyJhbGciOiJub25lIn0.e30."}, "request_not_supported"),
+    ({"request_uri": "https://attacker.example/request.jwt"}, "request_uri_not_supported"),
+])
+def test_unsupported_request_shapes_are_named(user_client, app, changes, error):
+    assert_error_redirect(authorize(user_client, app, **changes), error)
+
+
+def test_response_mode_query_is_accepted(user_client, app):
+    response = consented(user_client, app, response_mode="query")
+    assert urlsplit(response["Location"]).fragment == "" and "code" in location_params(response)

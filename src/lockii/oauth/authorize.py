@@ -7,8 +7,9 @@ Order of a GET (RFC 6749 §4.1.2.1, RFC 9700, OIDC Core §3.1.2):
    error redirect to the validated redirect URI, but an anonymous user signs in first (RFC 9700
    §4.11.2: no instant redirect to a self-registered URI), unless ``prompt=none`` forbids any UI.
 3. Sign-in (``/login?next=…``), re-authentication for ``prompt=login`` or an exceeded ``max_age``.
-4. Consent: remembered per user, client and scopes; asked again for ``prompt=consent`` or wider
-   scopes. DOT's client-controlled ``approval_prompt`` and ``skip_authorization`` are never read.
+4. Consent: remembered per user, client, scopes and resources; asked again for ``prompt=consent``
+   or anything wider. DOT's client-controlled ``approval_prompt`` and ``skip_authorization`` are
+   never read (dot-notes 3.1).
 Every redirect to the client carries ``iss`` (RFC 9207) and is a 303 after a POST (RFC 9700 §4.12).
 """
 
@@ -41,8 +42,10 @@ log = logging.getLogger(__name__)
 
 # RFC 7636 §4.2: the S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters.
 S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
-PROMPTS = frozenset({"none", "login", "consent", "select_account"})
-REAUTH_PROMPTS = frozenset({"login", "select_account"})  # one account per session: pick by signing in
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Other prompt values (e.g. ``create``) are ignored; one account per session, so select_account
+# means signing in again.
+REAUTH_PROMPTS = frozenset({"login", "select_account"})
 # Set when this endpoint sends a signed-in user to sign in again; only a real sign-in clears it.
 REAUTH_SESSION_KEY = "oauth_reauth_pending"
 # Parameters that may appear once only; oauthlib itself refuses repeats of the core five (fatal).
@@ -93,6 +96,113 @@ class _RequestProblem(Exception):
         self.error, self.description = error, description
 
 
+# ---- our checks after oauthlib's: each refuses one thing, answered by an error redirect ----------
+
+def _check_response_type(request, credentials) -> None:
+    if credentials.get("response_type") != "code":
+        raise _RequestProblem("unsupported_response_type", "Only response_type=code is supported.")
+
+
+def _check_single_parameters(request, credentials) -> None:
+    for name in SINGLE_PARAMS:
+        if len(request.GET.getlist(name)) > 1:
+            raise _RequestProblem("invalid_request", f"The {name} parameter may appear only once.")
+
+
+def _check_pkce(request, credentials) -> None:
+    # oauthlib turns a missing method into "plain", and DOT refuses plain only after the user
+    # approved (OAuth2Validator._create_authorization_code): refuse both before any page.
+    if credentials.get("code_challenge_method") != "S256":
+        raise _RequestProblem("invalid_request", "code_challenge_method must be S256.")
+    if not S256_CHALLENGE.fullmatch(credentials.get("code_challenge") or ""):
+        raise _RequestProblem("invalid_request",
+                              "code_challenge must be the 43-character BASE64URL(SHA-256(code_verifier)).")
+
+
+def _check_response_mode(request, credentials) -> None:
+    # oauthlib would put the code in the fragment for response_mode=fragment; we answer in the query only.
+    if request.GET.get("response_mode", "query") != "query":
+        raise _RequestProblem("invalid_request", "Only response_mode=query is supported.")
+
+
+def _check_request_objects(request, credentials) -> None:
+    # OIDC Core §6.1, §6.2: the named errors for request objects a provider does not support.
+    if "request" in request.GET:
+        raise _RequestProblem("request_not_supported", "Request objects are not supported.")
+    if "request_uri" in request.GET:
+        raise _RequestProblem("request_uri_not_supported", "request_uri is not supported.")
+
+
+def _check_state_and_nonce(request, credentials) -> None:
+    state, nonce = credentials.get("state") or "", _nonce(request, credentials)
+    if CONTROL_CHARS.search(state) or CONTROL_CHARS.search(nonce):
+        raise _RequestProblem("invalid_request", "state and nonce may not contain control characters.")
+    if len(nonce) > consent.MAX_NONCE:
+        raise _RequestProblem("invalid_request", f"nonce may have at most {consent.MAX_NONCE} characters.")
+
+
+def _check_prompt(request, credentials) -> None:
+    prompt = request.GET.get("prompt", "").split()
+    if "none" in prompt and len(set(prompt)) > 1:  # OIDC Core §3.1.2.1
+        raise _RequestProblem("invalid_request", "prompt=none cannot be combined with other values.")
+    max_age(request)
+
+
+REQUEST_CHECKS = (_check_response_type, _check_single_parameters, _check_pkce, _check_response_mode,
+                  _check_request_objects, _check_state_and_nonce, _check_prompt)
+
+
+def _nonce(request, credentials) -> str:
+    # oauthlib hands the nonce on only when ``openid`` was in the scope parameter itself; with the
+    # scope left out, the default scopes still bring openid, so the query is read as well.
+    return credentials.get("nonce") or request.GET.get("nonce", "")
+
+
+def max_age(request) -> int | None:
+    """The ``max_age`` parameter in seconds, None when absent (OIDC Core §3.1.2.1)."""
+    raw = request.GET.get("max_age", "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 10:
+        raise _RequestProblem("invalid_request", "max_age must be a non-negative integer (seconds).")
+    return int(raw)
+
+
+def bound_resources(request) -> list[str]:
+    """The canonical resources asked for (RFC 8707), in order, each once; [] when none was.
+
+    DOT's ``is_valid_resource_uri`` accepts any absolute URI (``https://evil.example/`` was bound);
+    only our two resources are valid, in any spelling ``resources.canonical`` normalises.
+    """
+    bound = []
+    for value in request.GET.getlist("resource"):
+        resource = resources.canonical(value)
+        if resource is None:
+            raise _RequestProblem("invalid_target", "The resource is not served by this server.")
+        if resource not in bound:
+            bound.append(resource)
+    return bound
+
+
+def validated_request(request, scopes, credentials) -> dict:
+    """Run every check; the request as it will be parked for consent and issued (JSON-safe)."""
+    for check in REQUEST_CHECKS:
+        check(request, credentials)
+    claims = credentials.get("claims")
+    return {
+        "client_id": credentials["client_id"],
+        "redirect_uri": credentials["redirect_uri"],
+        "response_type": "code",
+        "scope": [s for s in scopes if s],
+        "resource": bound_resources(request),
+        "state": credentials.get("state") or "",
+        "code_challenge": credentials["code_challenge"],
+        "code_challenge_method": credentials["code_challenge_method"],
+        "nonce": _nonce(request, credentials),
+        "claims": claims if isinstance(claims, dict) else None,
+    }
+
+
 @method_decorator([csrf_exempt, never_cache, csp_replace({"frame-ancestors": ["'none'"]})], name="dispatch")
 class LockiiAuthorizationView(AuthorizationView):
     """Authorization code + PKCE (S256) only, with login, consent and every redirect under our control."""
@@ -121,19 +231,22 @@ class LockiiAuthorizationView(AuthorizationView):
 
     def get(self, request, *args, **kwargs):
         prompt = set(request.GET.get("prompt", "").split())
+        if len(request.GET.get("state", "")) > consent.MAX_STATE:
+            return self.error_page(request, f"The state parameter is longer than {consent.MAX_STATE} characters.")
         try:
             scopes, credentials = self.validate_authorization_request(request)
         except FatalClientError as error:
             return self.error_page(request, error.oauthlib_error.description)
         except OAuthToolkitError as error:
             return self._early_error(request, prompt, error.oauthlib_error)
+        except ValueError:  # oauthlib.common.urldecode: "Invalid hex encoding in query string."
+            return self.error_page(request, "The request could not be read (bad URL encoding).")
 
         application = getattr(credentials.get("request"), "client", None) or \
             get_application_model().objects.get(client_id=credentials["client_id"])
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
         try:
-            pending = self._checked_request(request, scopes, credentials, prompt)
-            max_age = self._max_age(request)
+            pending = validated_request(request, scopes, credentials)
         except _RequestProblem as problem:
             if not request.user.is_authenticated and "none" not in prompt:
                 return self.login_redirect(request)
@@ -144,14 +257,15 @@ class LockiiAuthorizationView(AuthorizationView):
                 return self.error_redirect(application, redirect_uri, "login_required",
                                            "The user is not signed in.", state)
             return self.login_redirect(request)
-        if self._needs_reauthentication(request, prompt, max_age):
+        if self._needs_reauthentication(request, prompt, max_age(request)):
             if "none" in prompt:
                 return self.error_redirect(application, redirect_uri, "login_required",
                                            "The user must sign in again.", state)
             request.session[REAUTH_SESSION_KEY] = True
             return self.login_redirect(request)
 
-        if "consent" not in prompt and consent.is_granted(request.user, application, pending["scope"], pending["resource"]):
+        remembered = consent.is_granted(request.user, application, pending["scope"], pending["resource"])
+        if remembered and "consent" not in prompt:
             return self.issue(request, application, pending)
         if "none" in prompt:
             return self.error_redirect(application, redirect_uri, "consent_required",
@@ -176,63 +290,15 @@ class LockiiAuthorizationView(AuthorizationView):
         return self.error_redirect(application, oauthlib_error.redirect_uri, error, description,
                                    oauthlib_error.state)
 
-    def _checked_request(self, request, scopes, credentials, prompt) -> dict:
-        """Our checks on top of oauthlib's; the validated request as we will park and issue it."""
-        if credentials.get("response_type") != "code":
-            raise _RequestProblem("unsupported_response_type", "Only response_type=code is supported.")
-        for name in SINGLE_PARAMS:
-            if len(request.GET.getlist(name)) > 1:
-                raise _RequestProblem("invalid_request", f"The {name} parameter may appear only once.")
-        # oauthlib defaults a missing method to "plain" and accepts it; DOT refuses plain only
-        # after consent (OAuth2Validator._create_authorization_code). Refuse both up front.
-        method, challenge = credentials.get("code_challenge_method"), credentials.get("code_challenge") or ""
-        if method != "S256":
-            raise _RequestProblem("invalid_request", "code_challenge_method must be S256.")
-        if not S256_CHALLENGE.fullmatch(challenge):
-            raise _RequestProblem("invalid_request",
-                                  "code_challenge must be the 43-character BASE64URL(SHA-256(code_verifier)).")
-        if "none" in prompt and len(prompt) > 1:
-            raise _RequestProblem("invalid_request", "prompt=none cannot be combined with other values.")
-        # DOT's is_valid_resource_uri accepts any absolute URI; only our two resources are valid.
-        bound = []
-        for value in request.GET.getlist("resource"):
-            resource = resources.canonical(value)
-            if resource is None:
-                raise _RequestProblem("invalid_target", "The resource is not served by this server.")
-            if resource not in bound:
-                bound.append(resource)
-        claims = credentials.get("claims")
-        return {
-            "client_id": credentials["client_id"],
-            "redirect_uri": credentials["redirect_uri"],
-            "response_type": "code",
-            "scope": [s for s in scopes if s],
-            "resource": bound,
-            "state": credentials.get("state") or "",
-            "code_challenge": challenge,
-            "code_challenge_method": method,
-            "nonce": credentials.get("nonce") or "",
-            "claims": claims if isinstance(claims, dict) else None,
-        }
-
     @staticmethod
-    def _max_age(request) -> int | None:
-        raw = request.GET.get("max_age")
-        if raw is None or raw == "":
-            return None
-        if not raw.isdigit() or len(raw) > 10:
-            raise _RequestProblem("invalid_request", "max_age must be a non-negative integer (seconds).")
-        return int(raw)
-
-    @staticmethod
-    def _needs_reauthentication(request, prompt, max_age) -> bool:
+    def _needs_reauthentication(request, prompt, limit: int | None) -> bool:
         if prompt & REAUTH_PROMPTS or request.session.get(REAUTH_SESSION_KEY):
             return True
-        if max_age is None:
+        if limit is None:
             return False
         auth_time = request.session.get("auth_time")
         # A session with no recorded sign-in time is treated as too old (OIDC Core §3.1.2.1).
-        return not isinstance(auth_time, int) or time.time() - auth_time > max_age
+        return not isinstance(auth_time, int) or time.time() - auth_time > limit
 
     @staticmethod
     def login_redirect(request):
@@ -265,7 +331,8 @@ class LockiiAuthorizationView(AuthorizationView):
             return self.error_page(request, "This approval request has expired or was already answered. "
                                             "Return to the application and start again.")
         if not form.matches(pending):
-            log.warning("consent form does not match its parked request", extra={"client_id": pending["client_id"]})
+            log.warning("consent form does not match its parked request",
+                        extra={"fields": {"client_id": pending["client_id"]}})
             return self.error_page(request, "The approval form was altered. Nothing was shared.")
         application = get_application_model().objects.filter(client_id=pending["client_id"]).first()
         if application is None or not application.redirect_uri_allowed(pending["redirect_uri"]):
@@ -322,8 +389,8 @@ class LockiiAuthorizationView(AuthorizationView):
         # Every response to the client passes here (DOT's BaseAuthorizationView.redirect): add
         # ``iss`` to errors too (DOT adds it on success only), and answer a POSTed form with 303,
         # not OAuth2ResponseRedirect's 302 (RFC 9700 §4.12).
-        response = super().redirect(with_issuer(redirect_to, oauth2_settings.oauth2_authorization_server_issuer(self.request)),
-                                    application)
+        issuer = oauth2_settings.oauth2_authorization_server_issuer(self.request)
+        response = super().redirect(with_issuer(redirect_to, issuer), application)
         if self.request.method == "POST":
             response.status_code = 303
         return response

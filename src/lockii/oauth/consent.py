@@ -28,6 +28,8 @@ ECHOED_FIELDS = ("client_id", "redirect_uri", "response_type", "scope", "resourc
                  "code_challenge", "code_challenge_method", "nonce")
 
 OFFLINE_SCOPE = "offline_access"
+MAX_STATE = 4096  # longer than any real client's; an answer must still fit in a Location header
+MAX_NONCE = 255  # the width of DOT's Grant.nonce column
 
 
 class ConsentForm(forms.Form):
@@ -39,10 +41,10 @@ class ConsentForm(forms.Form):
     response_type = forms.CharField(max_length=32, widget=forms.HiddenInput())
     scope = forms.CharField(max_length=2048, required=False, widget=forms.HiddenInput())
     resource = forms.CharField(max_length=2048, required=False, widget=forms.HiddenInput())
-    state = forms.CharField(max_length=4096, required=False, widget=forms.HiddenInput(), strip=False)
+    state = forms.CharField(max_length=MAX_STATE, required=False, widget=forms.HiddenInput(), strip=False)
     code_challenge = forms.CharField(max_length=128, widget=forms.HiddenInput())
     code_challenge_method = forms.CharField(max_length=16, widget=forms.HiddenInput())
-    nonce = forms.CharField(max_length=512, required=False, widget=forms.HiddenInput(), strip=False)
+    nonce = forms.CharField(max_length=MAX_NONCE, required=False, widget=forms.HiddenInput(), strip=False)
     # Only the exact value "approve" approves; anything else (or nothing) is a refusal.
     decision = forms.CharField(max_length=16, required=False, strip=False)
 

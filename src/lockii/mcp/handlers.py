@@ -61,7 +61,7 @@ def build_server(bridge: SyncBridge, catalog: ToolCatalog) -> Server:
 
     async def list_tools(ctx: ServerRequestContext, params: types.PaginatedRequestParams | None):
         # Every tool fits one page, so a cursor (which we never hand out) changes nothing.
-        return types.ListToolsResult(tools=catalog.visible(principal_of(ctx)))
+        return catalog.listing(principal_of(ctx))
 
     async def call_tool(ctx: ServerRequestContext, params: types.CallToolRequestParams):
         spec = catalog.get(params.name)

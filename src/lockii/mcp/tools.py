@@ -101,8 +101,7 @@ class ToolCatalog:
         self._registry = registry
         self._specs: dict[str, ToolSpec] = {}
         self._ordered: list[ToolSpec] = []
-        # tools/list per permission set: callers with the same permissions see the same list.
-        self._visible: dict[frozenset[str], list[types.Tool]] = {}
+        self._visible: dict[frozenset[str], dict[str, Any]] = {}
 
     def _all(self) -> list[ToolSpec]:
         # Read the registry on each use: an action registered later is a tool at once.
@@ -118,12 +117,21 @@ class ToolCatalog:
 
     def visible(self, principal: Principal) -> list[types.Tool]:
         """The tools ``principal`` may call; the others are left out of tools/list."""
-        specs = self._all()
-        tools = self._visible.get(principal.permissions)
-        if tools is None:
-            tools = [spec.tool for spec in specs if spec.allowed(principal)]
-            self._visible[principal.permissions] = tools
-        return tools
+        return [spec.tool for spec in self._all() if spec.allowed(principal)]
+
+    def listing(self, principal: Principal) -> dict[str, Any]:
+        """The tools/list result for ``principal``, as wire JSON.
+
+        Built once per permission set (callers with the same permissions see the same list) and
+        handed to the SDK as a dict, so each request skips dumping the large schemas again.
+        """
+        self._all()
+        listing = self._visible.get(principal.permissions)
+        if listing is None:
+            result = types.ListToolsResult(tools=self.visible(principal))
+            listing = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+            self._visible[principal.permissions] = listing
+        return listing
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
         """The input schema of ``name`` (for the SDK's Mcp-Param-* header check), or None."""

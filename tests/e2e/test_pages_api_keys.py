@@ -84,3 +84,23 @@ def test_pages_carry_the_security_headers(server):
         background = page.eval_on_selector("nav.top", "el => getComputedStyle(el).backgroundColor")
         assert background == "rgb(29, 35, 48)"
         assert page.csp_violations == []
+
+
+def test_mcp_url_on_the_page_is_live_and_one_click_selects_it(server):
+    live, _, _ = server
+    with chromium_page(base_url=live.url) as page:
+        sign_in(page, *OWNER)
+        snippet = page.locator("pre.snippet").first
+        mcp_url = snippet.inner_text().strip()
+        assert mcp_url == f"{live.url}/api/mcp/user"
+        snippet.click()  # user-select: all, so one click selects the whole URL for copying
+        assert page.evaluate("() => window.getSelection().toString()").strip() == mcp_url
+
+        # What an MCP client does with it: an unauthenticated call is told where to sign in.
+        answer = httpx.post(mcp_url, timeout=20, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                            headers={"Accept": "application/json, text/event-stream"})
+        assert answer.status_code == 401
+        assert "resource_metadata=" in answer.headers["www-authenticate"]
+        discovery = page.locator("code", has_text="/api/v1/.well-known/oauth-protected-resource").inner_text()
+        prm = httpx.get(discovery, timeout=20)
+        assert prm.status_code == 200 and prm.json()["resource"] == f"{live.url}/api/v1"

@@ -28,16 +28,35 @@ from tests.oauth.oauth_kit import browser  # noqa: F401 (fixture)
 CALLBACK = "http://127.0.0.1:33418/callback"
 
 
+class _SameConnection:
+    """Our WSGI app, keeping the test transaction's connection open across requests.
+
+    Django's own test client does the same (django.test.client.ClientHandler): without it,
+    ``close_old_connections`` would close the connection in the middle of the test's transaction.
+    """
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.handler(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def transport(monkeypatch, db):
-    """Our Django app as an httpx transport, sharing the test's database transaction."""
+    """Our Django app as an httpx transport, in process."""
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the test issuer is http://127.0.0.1:8000
-    # As django.test.Client does: keep the test transaction's connection open across requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield httpx2.WSGITransport(app=WSGIHandler())
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    return httpx2.WSGITransport(app=_SameConnection())
 
 
 @pytest.fixture

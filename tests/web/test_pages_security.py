@@ -84,3 +84,29 @@ def test_sign_in_lands_on_integrations(world):
     response = client.post("/login", {"email": world.owner_a.email, "password": "pw-123456789"})
     assert response.status_code == 302 and response["Location"] == "/settings/integrations"
     assert client.get("/").headers["Location"] == "/settings/integrations"
+
+
+GARBAGE = [
+    {},
+    {"name": "x" * 5000, "email": "a" * 300 + "@example.test", "password": "p" * 5000},
+    {"role": ["owner", "viewer"], "access": ["all", "some"], "locations": ["location_" + "9" * 500]},
+    {"redirect_uris": "https://a.example/cb\n" * 500, "client_type": "confidential", "name": "n"},
+    {"name": "\x00🔒", "redirect_uris": "https://a.example/\x00", "email": "\x00@x.test", "password": "\x00" * 12},
+]
+
+
+def test_garbage_input_gets_a_page_never_a_500(world, signed_in):
+    from lockii.oauth.models import Application
+
+    app = Application.objects.create(company=world.a, name="App", client_type="confidential",
+                                     authorization_grant_type="authorization-code",
+                                     redirect_uris="https://a.example/cb")
+    client = signed_in(world.owner_a)
+    targets = ["/settings/integrations/api-keys", "/settings/team/add", f"/settings/team/{world.staff_a.id}",
+               "/settings/integrations/oauth-apps/new", f"/settings/integrations/oauth-apps/{app.pk}",
+               f"/settings/team/{world.staff_a.id}/disable", "/settings/integrations/connected-apps/x/disconnect"]
+    for path in targets:
+        for data in GARBAGE:
+            response = client.submit(path, data)
+            assert response.status_code < 500, (path, data)
+            assert response["Content-Type"].startswith("text/html"), (path, data)

@@ -209,6 +209,11 @@ SESSION_COOKIE_SECURE = _public.scheme == "https"
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 CSRF_COOKIE_SECURE = _public.scheme == "https"
 CSRF_COOKIE_SAMESITE = "Lax"
+if _public.scheme == "https":
+    # __Host- cookies are https-only, host-only and path=/, so no sibling subdomain can plant a
+    # session or CSRF cookie under the sign-in and consent forms (RFC 9700 §4.7, protocol.md B28).
+    SESSION_COOKIE_NAME = "__Host-lockii_session"
+    CSRF_COOKIE_NAME = "__Host-lockii_csrf"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
 CSRF_FAILURE_VIEW = "lockii.web.errors.csrf_failure"  # our HTML error page, styled under our CSP
 X_FRAME_OPTIONS = "DENY"

@@ -96,3 +96,19 @@ def test_the_sign_in_page_cannot_be_framed_and_keeps_a_same_origin_referrer(db):
     # Not no-referrer: Chromium would then send Origin: null and the CSRF check would refuse it.
     assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_https_deployments_use_host_prefixed_session_and_csrf_cookies(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOCKII_", "DJANGO_"))}
+    env.update(LOCKII_PUBLIC_URL="https://dash.example.test", LOCKII_SECRET_KEY="s" * 40,
+               LOCKII_DATA_DIR=str(tmp_path))
+    code = ("import json, lockii.settings as s; print(json.dumps([s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+            " s.CSRF_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN if hasattr(s, 'SESSION_COOKIE_DOMAIN')"
+            " else None]))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(out.stdout) == ["__Host-lockii_session", True, "__Host-lockii_csrf", True, None]

@@ -128,3 +128,12 @@ def test_wrong_methods_get_an_html_405_naming_the_allowed_ones(world, signed_in)
     response = client.get("/settings/integrations/api-keys")
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert response["Content-Type"].startswith("text/html") and "accepts POST only" in response.content.decode()
+
+
+def test_active_keys_are_listed_before_revoked_ones(world, signed_in):
+    client = signed_in(world.owner_a)
+    _, secret = create(client, "Newer but revoked")
+    key = ApiKey.objects.get(secret_hash=hash_secret(secret))
+    client.submit(f"/settings/integrations/api-keys/{key.id}/revoke")
+    page = client.get("/settings/integrations").content.decode()
+    assert page.index("test key") < page.index("Newer but revoked")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import F
 from django.shortcuts import redirect, render
 
 from lockii.identity import apikeys
@@ -24,8 +25,9 @@ def _page(request, *, key_form=None, status=200):
         "can_manage": can_manage,
         "api_base": settings.API_RESOURCE,
         "key_form": key_form or ApiKeyForm(),
-        "keys": list(scoped(principal, ApiKey).select_related("created_by").order_by("revoked_at", "-created_at"))
-        if can_manage else [],
+        # Active keys first (NULL revoked_at; databases disagree on where NULLs sort), newest first.
+        "keys": list(scoped(principal, ApiKey).select_related("created_by")
+                     .order_by(F("revoked_at").asc(nulls_first=True), "-created_at")) if can_manage else [],
         "apps": apps_service.list_apps(Company.objects.get(pk=principal.company_id)) if can_manage else [],
         "grants": apps_service.list_grants(request.user),
         "mcp": mcp_help.connection_help(),

@@ -45,6 +45,18 @@ def oauth_json(body: dict, status: int = 200, **headers) -> HttpResponse:
     return response
 
 
+def has_nul(request) -> bool:
+    """A NUL anywhere in the parameters: no legitimate value has one, and PostgreSQL cannot even be
+    asked about it (psycopg raises DataError where DOT's ``_load_application`` expects ValueError)."""
+    return any("\x00" in key or any("\x00" in v for v in values)
+               for params in (request.GET, request.POST) for key, values in params.lists())
+
+
+def _nul_refused():
+    return oauth_json({"error": "invalid_request", "error_description": "Parameters may not contain NUL."},
+                      status=400)
+
+
 def _method_not_allowed(self, request, *args, **kwargs):
     return oauth_json({"error": "invalid_request", "error_description": "Use POST."}, status=405,
                       Allow="POST, OPTIONS")
@@ -58,6 +70,8 @@ class LockiiTokenView(TokenView):
     http_method_not_allowed = _method_not_allowed
 
     def post(self, request, *args, **kwargs):
+        if has_nul(request):
+            return _nul_refused()
         ip = client_ip(request.META)
         wait = ratelimit.exceeded("token-auth", ip, TOKEN_AUTH_FAILURES_PER_MINUTE, 60)
         if wait:
@@ -91,6 +105,8 @@ class LockiiRevokeView(RevokeTokenView):
     http_method_not_allowed = _method_not_allowed
 
     def post(self, request, *args, **kwargs):
+        if has_nul(request):
+            return _nul_refused()
         response = super().post(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         if response.status_code == 401:
@@ -120,6 +136,8 @@ class IntrospectView(OAuthLibMixin, View):
     http_method_not_allowed = _method_not_allowed
 
     def post(self, request, *args, **kwargs):
+        if has_nul(request):
+            return _nul_refused()
         client = _authenticated_client(self, request)
         if client is None:
             return oauth_json({"error": "invalid_client", "error_description": "Client authentication failed."},

@@ -1,0 +1,69 @@
+"""Hostile input to the OAuth endpoints we own: always an RFC 6749 / RFC 7591 error, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from tests.oauth.oauth_kit import CB, pub  # noqa: F401 (fixture)
+
+NASTY = ["\x00", "a\x00b", "%zz", "%", "é" * 300, "x" * 20000, " ", "\r\n", "null", "[]", "{}"]
+
+
+@pytest.fixture
+def http():
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.parametrize("field", ["code", "client_id", "redirect_uri", "code_verifier", "resource", "scope",
+                                   "refresh_token", "grant_type", "client_secret"])
+@pytest.mark.parametrize("value", NASTY)
+def test_the_token_endpoint_answers_every_bad_value_with_an_oauth_error(http, pub, field, value):
+    for grant_type in ("authorization_code", "refresh_token"):
+        form = {"grant_type": grant_type, "code": "c", "refresh_token": "r", "client_id": pub.client_id,
+                "redirect_uri": CB, "code_verifier": "v" * 43, field: value}
+        response = http.post("/oauth/token", form)
+        assert 400 <= response.status_code < 500, (field, value, response.status_code)
+        assert response.json()["error"]
+
+
+@pytest.mark.parametrize("raw", ["code=%zz&grant_type=authorization_code", "grant_type=authorization_code&code=a&code=b",
+                                 "\x00", "a" * 100000, "grant_type=authorization_code&code=%ED%A0%80&client_id=%00",
+                                 "grant_type=refresh_token&refresh_token=%FF%FE"])
+def test_the_token_endpoint_survives_malformed_bodies(http, pub, raw):
+    response = http.post("/oauth/token", raw, content_type="application/x-www-form-urlencoded")
+    assert 400 <= response.status_code < 500
+
+
+def test_the_token_endpoint_refuses_json_bodies(http, pub):
+    response = http.post("/oauth/token", json.dumps({"grant_type": "authorization_code"}), content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/oauth/revoke", "/oauth/introspect"])
+@pytest.mark.parametrize("value", NASTY)
+def test_revocation_and_introspection_answer_bad_values_cleanly(http, pub, path, value):
+    for form in ({"token": value, "client_id": pub.client_id}, {"token": "t", "client_id": value},
+                 {"token": "t", "token_type_hint": value, "client_id": pub.client_id}):
+        response = http.post(path, form)
+        assert response.status_code in (200, 400, 401), (form, response.status_code)
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_userinfo_answers_bad_tokens_cleanly(http, db, value):
+    response = http.get("/oauth/userinfo", HTTP_AUTHORIZATION=f"Bearer {value}".replace("\r\n", ""))
+    assert response.status_code in (400, 401)
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_registration_answers_bad_values_cleanly(http, db, value):
+    for body in ({"redirect_uris": [value]}, {"redirect_uris": [CB], "client_name": value},
+                 {"redirect_uris": [CB], "scope": value}, {"redirect_uris": [CB], "token_endpoint_auth_method": value},
+                 {"redirect_uris": [CB], "grant_types": [value]}, {"redirect_uris": [CB], "application_type": value}):
+        response = http.post("/oauth/register", json.dumps(body), content_type="application/json")
+        assert response.status_code in (201, 400), (body, response.status_code)
+    for client_id in (value, "client_x"):
+        response = http.get(f"/oauth/register/{client_id}".replace("\x00", "%00"), HTTP_AUTHORIZATION="Bearer x")
+        assert response.status_code in (401, 404)

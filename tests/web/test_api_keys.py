@@ -136,4 +136,4 @@ def test_active_keys_are_listed_before_revoked_ones(world, signed_in):
     key = ApiKey.objects.get(secret_hash=hash_secret(secret))
     client.submit(f"/settings/integrations/api-keys/{key.id}/revoke")
     page = client.get("/settings/integrations").content.decode()
-    assert page.index("test key") < page.index("Newer but revoked")
+    assert page.index("<td>test key") < page.index("<td>Newer but revoked")

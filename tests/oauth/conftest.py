@@ -1,4 +1,5 @@
-"""OAuth test fixtures: pre-generated RSA keys, so each test's fresh database does not pay for new ones."""
+"""OAuth test fixtures: registered clients, a signed-in user, and pre-generated RSA keys (so each
+test's fresh database does not pay for new ones)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import itertools
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from django.test import Client
+
 from lockii.oauth import keys
+from tests.oauth.oauth_kit import Registered, register, signed_in
 
 _POOL = []
 
@@ -26,3 +30,21 @@ def fast_signing_keys(monkeypatch):
     keys.clear_cache()
     yield
     keys.clear_cache()
+
+
+@pytest.fixture
+def pub(db) -> Registered:
+    """A public client registered through DCR, like MCP clients do."""
+    return register()
+
+
+@pytest.fixture
+def conf(db) -> Registered:
+    """A confidential client registered through DCR (client_secret_basic)."""
+    return register(method="client_secret_basic")
+
+
+@pytest.fixture
+def browser(world) -> Client:
+    """Company A's location-limited manager, signed in."""
+    return signed_in(world.manager_l1)

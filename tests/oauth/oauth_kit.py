@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
 from django.conf import settings
 from django.test import Client
 
@@ -126,24 +125,6 @@ def refresh(client_id: str, refresh_token: str, http: Client | None = None, **ex
 
 def bearer(http: Client, path: str, token: str, method: str = "get", **kw):
     return getattr(http, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}", **kw)
-
-
-@pytest.fixture
-def pub(db) -> Registered:
-    """A public client registered through DCR, like MCP clients do."""
-    return register()
-
-
-@pytest.fixture
-def conf(db) -> Registered:
-    """A confidential client registered through DCR (client_secret_basic)."""
-    return register(method="client_secret_basic")
-
-
-@pytest.fixture
-def browser(world) -> Client:
-    """Company A's location-limited manager, signed in."""
-    return signed_in(world.manager_l1)
 
 
 def tokens_for(browser: Client, client: Registered, **kw) -> dict:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from lockii.errors import NotFound, ValidationFailed
 from lockii.oauth import apps_service, gc
 from lockii.oauth.models import AccessToken, Application, Consent, Grant, RefreshToken
-from tests.oauth.oauth_kit import (  # noqa: F401 (fixtures)
-    CB, Registered, bearer, browser, pub, redeem, refresh, register, tokens_for,
+from tests.oauth.oauth_kit import (
+    CB, Registered, bearer, get_code, redeem, refresh, register, signed_in, tokens_for,
 )
 
 
@@ -50,8 +50,6 @@ def test_invalid_apps_are_refused_with_field_errors(world, name, uris):
 def test_rotating_a_secret_stops_the_old_one_at_once(world, browser):
     app, old = apps_service.create_app(world.a, None, "Sync", [CB], confidential=True)
     _, new = apps_service.rotate_secret(world.a, app.pk)
-    from tests.oauth.oauth_kit import get_code
-
     assert redeem(get_code(browser, as_registered(app, old)), secret=old).status_code == 401
     assert redeem(get_code(browser, as_registered(app, new)), secret=new).status_code == 200
 
@@ -96,8 +94,6 @@ def test_connected_apps_are_listed_and_disconnecting_ends_refresh_and_access_tok
 
 
 def test_disconnecting_one_user_leaves_other_users_of_the_app_alone(world, pub):
-    from tests.oauth.oauth_kit import signed_in
-
     mine = tokens_for(signed_in(world.manager_l1), pub)
     theirs = tokens_for(signed_in(world.staff_a), pub)
     apps_service.revoke_grant(world.manager_l1, pub.client_id)
@@ -137,7 +133,8 @@ def test_the_cli_reports_bad_input_as_a_message(world, capsys):
 # ---- clean-up -------------------------------------------------------------------------------------
 
 def test_gc_deletes_dynamic_clients_never_used_after_the_grace_period(world, browser, settings):
-    old_unused, old_used, fresh = register(), register(), register()
+    register()  # old and never used
+    old_used, fresh = register(), register()
     tokens_for(browser, old_used)
     company_app, _ = apps_service.create_app(world.a, None, "Sync", [CB], confidential=True)
     long_ago = timezone.now() - timedelta(days=settings.DCR_UNUSED_CLIENT_DAYS + 1)

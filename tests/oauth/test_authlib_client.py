@@ -23,7 +23,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from tests.oauth.authorize_kit import consent_form
-from tests.oauth.oauth_kit import browser  # noqa: F401 (fixture)
+
 
 CALLBACK = "http://127.0.0.1:33418/callback"
 

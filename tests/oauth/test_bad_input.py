@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from tests.oauth.oauth_kit import CB, pub  # noqa: F401 (fixture)
+from tests.oauth.oauth_kit import CB
 
 NASTY = ["\x00", "a\x00b", "%zz", "%", "é" * 300, "x" * 20000, " ", "\r\n", "null", "[]", "{}"]
 

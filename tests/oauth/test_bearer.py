@@ -18,7 +18,7 @@ from lockii.identity.roles import permissions_for
 from lockii.oauth.bearer import resolve_bearer
 from lockii.oauth.models import AccessToken
 from lockii.oauth.validator import LockiiValidator, resource_validator
-from tests.oauth.oauth_kit import bearer, browser, pub, register, tokens_for  # noqa: F401 (fixtures)
+from tests.oauth.oauth_kit import bearer, register, tokens_for
 
 API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE
 BOOKINGS = "/api/v1/booking?limit=1"

@@ -18,13 +18,12 @@ from urllib.parse import urlencode
 import pytest
 import urllib3
 from django.core.cache import cache
-from django.test import Client
 from django.utils import timezone
 from oauth2_provider.cimd import CIMDError
 
 from lockii.oauth.cimd import LockiiMetadataFetcher
 from lockii.oauth.models import Application
-from tests.oauth.oauth_kit import CB, browser, pkce_pair  # noqa: F401 (fixtures)
+from tests.oauth.oauth_kit import CB, pkce_pair
 
 CLIENT_URL = "https://client.example/oauth/client.json"
 

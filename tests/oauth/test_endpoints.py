@@ -12,9 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from lockii.oauth.models import AccessToken, RefreshToken
-from tests.oauth.oauth_kit import (  # noqa: F401 (fixtures)
-    bearer, browser, conf, get_code, jwt_claims, pub, refresh, register, tokens_for,
-)
+from tests.oauth.oauth_kit import bearer, get_code, jwt_claims, refresh, register, tokens_for
 
 MCP = settings.MCP_RESOURCE
 

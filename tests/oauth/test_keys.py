@@ -15,7 +15,7 @@ from jwcrypto import jwk, jwt
 
 from lockii.oauth import keys
 from lockii.oauth.models import SigningKey
-from tests.oauth.oauth_kit import browser, jwt_header, pub, refresh, tokens_for  # noqa: F401 (fixtures)
+from tests.oauth.oauth_kit import jwt_header, refresh, tokens_for
 
 
 def published_kids() -> list[str]:

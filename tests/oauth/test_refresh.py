@@ -15,8 +15,8 @@ from django.test import Client
 from jwcrypto import jwk, jwt
 
 from lockii.oauth.models import AccessToken, RefreshToken
-from tests.oauth.oauth_kit import (  # noqa: F401 (fixtures)
-    bearer, browser, conf, get_code, jwt_claims, jwt_header, pub, redeem, refresh, register, tokens_for,
+from tests.oauth.oauth_kit import (
+    bearer, get_code, jwt_claims, jwt_header, redeem, refresh, register, tokens_for,
 )
 
 API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE

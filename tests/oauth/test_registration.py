@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lockii.oauth.models import AccessToken, Application
-from tests.oauth.oauth_kit import CB, browser, get_code, redeem, register  # noqa: F401 (fixtures)
+from tests.oauth.oauth_kit import CB, get_code, redeem, register
 
 REG = "/oauth/register"
 CLAUDE = {"client_name": "Claude", "grant_types": ["authorization_code", "refresh_token"],

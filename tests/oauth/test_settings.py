@@ -18,7 +18,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from lockii.oauth.server import LockiiServer
 from lockii.oauth.validator import LockiiValidator
-from tests.oauth.oauth_kit import CB, pkce_pair, pub  # noqa: F401 (fixtures)
+from tests.oauth.oauth_kit import CB, pkce_pair
 
 
 def test_deploy_checks_pass_with_every_rfc9700_switch_on(db):

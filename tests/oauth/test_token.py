@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from lockii.oauth.models import AccessToken, Application, Grant, RefreshToken
-from tests.oauth.oauth_kit import (  # noqa: F401 (fixtures)
-    CB, TOKEN, bearer, browser, conf, get_code, pkce_pair, pub, redeem, refresh, register, tokens_for,
+from tests.oauth.oauth_kit import (
+    CB, TOKEN, bearer, get_code, pkce_pair, redeem, refresh, register, tokens_for,
 )
 
 

@@ -1,4 +1,8 @@
-"""Fixtures of the MCP tests: the real ASGI root in-process, and credentials of each kind."""
+"""Fixtures of the MCP tests: the real ASGI root in-process, and credentials of each kind.
+
+Tool calls run on the MCP worker threads, which cannot see an uncommitted test transaction, so these
+tests commit their data (``transactional_db``). The app itself runs once per module.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ def mcp_world(transactional_db, world):
     return world
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def mcp():
     with running_app() as (portal, client):
         yield McpHttp(portal, client)

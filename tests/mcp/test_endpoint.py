@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from tests.mcp.wire import LEGACY, MODERN, PATH, initialize, legacy_headers, modern, request
 
 CHALLENGE = ('Bearer resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/mcp/user", '
@@ -32,17 +30,17 @@ def test_without_credentials_every_method_gets_the_challenge(mcp, mcp_world):
         assert r.json()["code"] == "unauthenticated", what
 
 
-@pytest.mark.parametrize("auth", [
-    {"authorization": "Bearer not-a-token"},
-    {"authorization": "Basic dXNlcjpwYXNz"},
-    {"x-api-key": "lk_wrong"},
-])
-def test_a_bad_credential_gets_invalid_token(mcp, mcp_world, auth):
-    for what, r in _every_method(mcp, auth):
-        assert r.status_code == 401, what
-        challenge = r.headers["www-authenticate"]
-        assert challenge.startswith(CHALLENGE + ', error="invalid_token"'), (what, challenge)
-        assert "Traceback" not in r.text
+BAD_CREDENTIALS = [{"authorization": "Bearer not-a-token"}, {"authorization": "Basic dXNlcjpwYXNz"},
+                   {"x-api-key": "lk_wrong"}]
+
+
+def test_a_bad_credential_gets_invalid_token(mcp, mcp_world):
+    for auth in BAD_CREDENTIALS:
+        for what, r in _every_method(mcp, auth):
+            assert r.status_code == 401, (auth, what)
+            challenge = r.headers["www-authenticate"]
+            assert challenge.startswith(CHALLENGE + ', error="invalid_token"'), (auth, what, challenge)
+            assert "Traceback" not in r.text
 
 
 def test_access_token_in_the_query_string_is_not_a_credential(mcp, mcp_world):
@@ -66,11 +64,11 @@ def test_api_key_in_the_query_is_not_logged(mcp, mcp_world, caplog):
     assert lines[-1].fields["query"] == "api_key=%5Bredacted%5D"
 
 
-@pytest.mark.parametrize("path", [PATH + "/", PATH + "x", PATH + "/tools"])
-def test_only_the_exact_path_is_mcp(mcp, mcp_world, key_a, path):
-    r = mcp.post(initialize(), legacy_headers(**key_a), url=path)
-    assert r.status_code == 404  # Django's answer, not a redirect to or from a trailing slash
-    assert "www-authenticate" not in r.headers
+def test_only_the_exact_path_is_mcp(mcp, mcp_world, key_a):
+    for path in (PATH + "/", PATH + "x", PATH + "/tools"):
+        r = mcp.post(initialize(), legacy_headers(**key_a), url=path)
+        assert r.status_code == 404, path  # Django's answer, not a redirect to or from a trailing slash
+        assert "www-authenticate" not in r.headers, path
 
 
 def test_well_known_below_the_endpoint_is_served_by_django(mcp, mcp_world):
@@ -80,17 +78,16 @@ def test_well_known_below_the_endpoint_is_served_by_django(mcp, mcp_world):
         assert r.json()["resource"] == "http://127.0.0.1:8000/api/mcp/user"
 
 
-@pytest.mark.parametrize("headers", [
-    {"accept": "text/event-stream"},
-    {"accept": "text/event-stream", "mcp-protocol-version": LEGACY},
-    {"accept": "text/event-stream", "mcp-protocol-version": MODERN},
-])
-def test_get_and_delete_are_405_without_sessions(mcp, key_a, headers):
-    for method in ("GET", "DELETE"):
-        r = mcp.send(method, headers={**headers, **key_a, "mcp-session-id": "abc"})
-        assert r.status_code == 405, method
-        assert r.headers["allow"] == "POST"
-        assert r.json()["error"]["code"] == -32600
+def test_get_and_delete_are_405_without_sessions(mcp, key_a):
+    for version in (None, LEGACY, MODERN):
+        headers = {"accept": "text/event-stream", **key_a, "mcp-session-id": "abc"}
+        if version:
+            headers["mcp-protocol-version"] = version
+        for method in ("GET", "DELETE"):
+            r = mcp.send(method, headers=headers)
+            assert r.status_code == 405, (method, version)
+            assert r.headers["allow"] == "POST"
+            assert r.json()["error"]["code"] == -32600
 
 
 def test_no_session_id_is_issued(mcp, key_a):
@@ -107,12 +104,9 @@ def test_wrong_content_type_is_415(mcp, key_a):
     assert r.json()["error"]["code"] == -32600
 
 
-@pytest.mark.parametrize("era", [LEGACY, MODERN])
-def test_unacceptable_accept_is_406(mcp, key_a, era):
-    body, headers = (modern("tools/list", {}, **key_a) if era == MODERN
-                     else (request("tools/list"), legacy_headers(**key_a)))
-    r = mcp.post(body, {**headers, "accept": "text/html"})
-    assert r.status_code == 406
+def test_unacceptable_accept_is_406(mcp, key_a):
+    for body, headers in (modern("tools/list", {}, **key_a), (request("tools/list"), legacy_headers(**key_a))):
+        assert mcp.post(body, {**headers, "accept": "text/html"}).status_code == 406
 
 
 def test_unsupported_protocol_version_is_400_naming_ours(mcp, key_a):

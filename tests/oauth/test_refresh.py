@@ -219,3 +219,14 @@ def test_access_tokens_are_short_lived(browser, pub):
     assert body["expires_in"] == settings.ACCESS_TOKEN_SECONDS
     assert abs((token.expires - token.created).total_seconds() - settings.ACCESS_TOKEN_SECONDS) < 5
     assert RefreshToken.objects.get().token_family == token.family
+
+
+def test_a_refresh_token_idle_longer_than_its_lifetime_is_refused(browser, pub):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    body = tokens_for(browser, pub)
+    idle = timedelta(seconds=settings.REFRESH_TOKEN_SECONDS + 1)
+    AccessToken.objects.update(expires=timezone.now() - idle)
+    assert refresh(pub.client_id, body["refresh_token"]).json()["error"] == "invalid_grant"

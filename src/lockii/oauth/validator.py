@@ -140,6 +140,8 @@ class LockiiValidator(OAuth2Validator):
         DOT deletes the grant only after tokens are issued (``invalidate_authorization_code``), so
         a wrong verifier left the code usable (4.10) and a replay could not find its tokens (4.9).
         Claiming here, before PKCE and redirect checks, burns the code on any failed redemption.
+        LockiiTokenView runs each request in one transaction, so the claimed row stays locked until
+        the winner's tokens are committed: a parallel redemption waits, then finds and revokes them.
         """
         grant = (Grant.objects.select_related("user").filter(code=code, application=client).first())
         if grant is None:

@@ -73,9 +73,20 @@ def test_only_the_exact_path_is_mcp(mcp, mcp_world, key_a):
 
 def test_well_known_below_the_endpoint_is_served_by_django(mcp, mcp_world):
     r = mcp.send("GET", f"{PATH}/.well-known/oauth-protected-resource")
-    assert r.status_code in (200, 404)  # public either way: never the MCP 401
-    if r.status_code == 200:
-        assert r.json()["resource"] == "http://127.0.0.1:8000/api/mcp/user"
+    assert r.status_code == 200  # public, from Django: never the MCP 401
+    assert r.json()["resource"] == "http://127.0.0.1:8000/api/mcp/user"
+
+
+def test_the_challenge_points_at_metadata_that_matches_it(mcp, mcp_world):
+    challenge = mcp.post(initialize(), legacy_headers()).headers["www-authenticate"]
+    url = challenge.split('resource_metadata="', 1)[1].split('"', 1)[0]
+    scope = challenge.split('scope="', 1)[1].split('"', 1)[0]
+    r = mcp.send("GET", url.removeprefix("http://127.0.0.1:8000"))
+    assert r.status_code == 200
+    prm = r.json()
+    assert prm["resource"] == "http://127.0.0.1:8000/api/mcp/user"
+    assert scope.split() == prm["scopes_supported"]
+    assert "offline_access" not in scope.split()
 
 
 def test_get_and_delete_are_405_without_sessions(mcp, key_a):

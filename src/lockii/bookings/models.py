@@ -13,7 +13,9 @@ class Booking(models.Model):
     """A customer's hire window at one location. Times are Unix ms; money is cents."""
 
     id = PrefixedIdField("booking")
-    company = models.ForeignKey("identity.Company", on_delete=models.CASCADE, related_name="bookings")
+    # No single-column company index: every composite index below leads with company.
+    company = models.ForeignKey("identity.Company", on_delete=models.CASCADE, related_name="bookings",
+                                db_index=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="bookings")
     location = models.ForeignKey("catalogue.Location", on_delete=models.PROTECT, related_name="bookings")
     start_ms = models.BigIntegerField()
@@ -35,15 +37,20 @@ class Booking(models.Model):
                                    name="booking_money_not_negative"),
             models.CheckConstraint(condition=models.Q(status__in=BOOKING_STATUSES), name="booking_status_valid"),
         ]
-        # One index per search filter; each leads with company so tenants never scan each other.
+        # One index per search filter; each leads with company so tenants never scan each other,
+        # and ends with (sort column, id) so a keyset page is a range scan with no sort step.
         indexes = [
             models.Index(fields=["company", "created_ms", "id"], name="booking_company_created"),
-            models.Index(fields=["company", "status", "created_ms"], name="booking_company_status"),
+            models.Index(fields=["company", "status", "created_ms", "id"], name="booking_company_status"),
             models.Index(fields=["company", "start_ms", "id"], name="booking_company_start"),
             models.Index(fields=["company", "end_ms", "id"], name="booking_company_end"),
             models.Index(fields=["company", "total", "id"], name="booking_company_total"),
-            models.Index(fields=["company", "location", "created_ms"], name="booking_company_location"),
-            models.Index(fields=["company", "customer", "created_ms"], name="booking_company_customer"),
+            models.Index(fields=["company", "location", "created_ms", "id"], name="booking_company_location"),
+            models.Index(fields=["company", "customer", "created_ms", "id"], name="booking_company_customer"),
+            # The longest booking of a company in one index probe: it turns the overlap filter
+            # (start < to, end > from) into a bounded start range (lockii.bookings.search).
+            models.Index(models.F("company"), models.F("end_ms") - models.F("start_ms"),
+                         name="booking_company_duration"),
         ]
 
 
@@ -56,8 +63,9 @@ class OrderLine(models.Model):
 
     id = PrefixedIdField("line")
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="lines")
-    stock = models.ForeignKey("catalogue.StockUnit", on_delete=models.PROTECT, related_name="lines")
+    # Single-column indexes would duplicate the composite ones below, which lead with these columns.
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="lines", db_index=False)
+    stock = models.ForeignKey("catalogue.StockUnit", on_delete=models.PROTECT, related_name="lines", db_index=False)
     start_ms = models.BigIntegerField()
     end_ms = models.BigIntegerField()
     price = models.BigIntegerField(default=0)

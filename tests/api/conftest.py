@@ -1,0 +1,1 @@
+from tests.bookings.shop import shop  # noqa: F401  (fixture)

@@ -6,11 +6,14 @@ Rows: protocol.md O9, O16; dot-notes 3.4, 5.5.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 from jwcrypto import jwk, jwt
 
 from lockii.oauth import keys
@@ -70,7 +73,7 @@ def test_rotation_signs_with_the_key_published_beforehand_and_keeps_the_old_one(
     next_kid = SigningKey.objects.get(state="next").kid
     assert next_kid in published_kids()
 
-    result = keys.rotate()
+    result = keys.rotate(force=True)
     assert result == {"retired": old_kid, "current": next_kid, "next": result["next"]}
     after = tokens_for(browser, pub)
     assert jwt_header(after["id_token"])["kid"] == next_kid
@@ -82,11 +85,11 @@ def test_rotation_signs_with_the_key_published_beforehand_and_keeps_the_old_one(
 
 def test_a_retired_key_leaves_jwks_once_its_tokens_have_expired(db):
     keys.ensure_keys()
-    old = keys.rotate()["retired"]
+    old = keys.rotate(force=True)["retired"]
     assert old in published_kids()
     SigningKey.objects.filter(kid=old).update(retire_until="2000-01-01T00:00:00Z")
     assert old not in published_kids()
-    keys.rotate()
+    keys.rotate(force=True)
     assert not SigningKey.objects.filter(kid=old).exists()
 
 
@@ -103,6 +106,9 @@ def test_the_keys_commands_list_and_rotate(db, capsys):
     call_command("keys", "list", "--json")
     listed = json.loads(capsys.readouterr().out)
     assert sorted(k["state"] for k in listed) == ["current", "next"]
+    with pytest.raises(CommandError, match="published"):
+        call_command("keys", "rotate")  # the next key appeared just now: clients may not know it yet
+    SigningKey.objects.filter(state="next").update(created_at=timezone.now() - timedelta(hours=2))
     call_command("keys", "rotate", "--json")
     rotated = json.loads(capsys.readouterr().out)
     assert rotated["current"] == next(k["kid"] for k in listed if k["state"] == "next")

@@ -31,7 +31,6 @@ from lockii.oauth.models import AccessToken, RefreshToken
 from lockii.oauth.validator import claims_for
 from lockii.ops.client_ip import client_ip
 
-JWKS_MAX_AGE = 3600
 # Failed client authentications per IP per minute before /token answers 429 (CASE-40).
 TOKEN_AUTH_FAILURES_PER_MINUTE = 30
 
@@ -211,6 +210,6 @@ def jwks(request):
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     response = HttpResponse(json.dumps(keys.public_jwks()), content_type="application/jwk-set+json")
-    response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
+    response["Cache-Control"] = f"public, max-age={keys.JWKS_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
     return response

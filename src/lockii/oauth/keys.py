@@ -29,6 +29,7 @@ from jwcrypto import jwk
 from lockii.oauth.models import SigningKey
 
 KEY_BITS = 2048
+JWKS_MAX_AGE = 3600  # Cache-Control max-age of /oauth/jwks
 _lock = threading.Lock()
 _cache: dict[str, object] = {}  # grows by one entry per key ever used by this process
 
@@ -131,8 +132,12 @@ def verification_keyset() -> jwk.JWKSet:
     return _parsed("set:" + ",".join(r.kid for r in rows), load)
 
 
-def rotate() -> dict:
-    """Promote ``next`` to ``current``, retire the old current key, publish a new ``next``."""
+def rotate(*, force: bool = False) -> dict:
+    """Promote ``next`` to ``current``, retire the old current key, publish a new ``next``.
+
+    Refused (unless ``force``) while the next key has been published for less than the JWKS cache
+    lifetime: a client that cached JWKS just before it appeared would not know it yet.
+    """
     lifetime = max(settings.ACCESS_TOKEN_SECONDS, settings.OAUTH2_PROVIDER["ID_TOKEN_EXPIRE_SECONDS"])
     ensure_keys()
     with transaction.atomic():
@@ -140,6 +145,10 @@ def rotate() -> dict:
                 .filter(state__in=[SigningKey.CURRENT, SigningKey.NEXT])}
         old, promoted = rows[SigningKey.CURRENT], rows[SigningKey.NEXT]
         now = timezone.now()
+        published_for = (now - promoted.created_at).total_seconds()
+        if published_for < JWKS_MAX_AGE and not force:
+            raise KeyStoreError(f"The next key was published {int(published_for)} s ago; clients may cache "
+                                f"JWKS for {JWKS_MAX_AGE} s. Rotate later, or pass --force.")
         # Clock skew and caches: keep the old key a little longer than its newest token lives.
         SigningKey.objects.filter(pk=old.pk).update(state=SigningKey.RETIRED,
                                                     retire_until=now + timedelta(seconds=lifetime + 300))

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         lst.add_argument("--json", action="store_true")
         rotate = sub.add_parser("rotate", help="promote the published next key; keep the old one until its "
                                                "tokens expire")
+        rotate.add_argument("--force", action="store_true",
+                            help="rotate even if the next key was published less than an hour ago")
         rotate.add_argument("--reset", action="store_true",
                             help="replace every key (only if they cannot be decrypted any more)")
         rotate.add_argument("--json", action="store_true")
@@ -35,7 +37,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"{r['state']:<8} {r['kid']}")
             return
         try:
-            result = keys.reset() if o["reset"] else keys.rotate()
+            result = keys.reset() if o["reset"] else keys.rotate(force=o["force"])
         except keys.KeyStoreError as exc:
             raise CommandError(str(exc)) from None
         if json:

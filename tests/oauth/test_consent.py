@@ -6,6 +6,8 @@ Rows: protocol.md AS16, AS23, B5, B26, B28, O6, O14; CASE-11 (6), CASE-24; archi
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -15,7 +17,7 @@ from lockii.oauth.models import Consent, Grant
 from tests import factories as f
 from tests.oauth.authorize_kit import (  # noqa: F401 (app, user_client: fixtures)
     AUTHZ, CB, PASSWORD, app, authorize, consent_form, consented, forms_in, location_base, location_params, make_client,
-    post_consent, user_client,
+    params, post_consent, user_client,
 )
 
 API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE
@@ -272,3 +274,10 @@ def test_deny_after_prompt_consent_keeps_the_earlier_approval(user_client, app):
     consented(user_client, app)
     post_consent(user_client, authorize(user_client, app, prompt="consent"), "deny")
     assert authorize(user_client, app).status_code == 302
+
+
+def test_the_root_authorize_alias_runs_the_same_flow(user_client, app):
+    page = user_client.get("/authorize?" + urlencode(params(app)))
+    assert page.status_code == 200 and consent_form(text(page))["action"] == "/authorize"
+    response = post_consent(user_client, page)
+    assert response.status_code == 303 and "code" in location_params(response)

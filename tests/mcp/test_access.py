@@ -5,13 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from pydantic import BaseModel, ConfigDict
-from starlette.applications import Starlette
-from starlette.routing import Route
 
 from lockii.actions.registry import Registry, action, load_all
 from lockii.identity.roles import permissions_for
-from lockii.mcp.endpoint import PATH, McpEndpoint
-from tests.mcp.wire import LEGACY, MODERN, McpHttp, running_app
+from tests.mcp.wire import LEGACY, MODERN, serving
 from tests.oauth.oauth_kit import get_code, redeem, register, signed_in
 
 
@@ -75,10 +72,8 @@ def refund_tool():
         runs.append(principal.role)
         return _RefundOut(refunded=params.amount)
 
-    endpoint = McpEndpoint(registry)
-    app = Starlette(routes=[Route(PATH, endpoint=endpoint)], lifespan=lambda app: endpoint.running())
-    with running_app(app) as (portal, client):
-        yield McpHttp(portal, client), runs
+    with serving(registry) as http:
+        yield http, runs
 
 
 @pytest.mark.parametrize("era", [LEGACY, MODERN])

@@ -100,3 +100,17 @@ def running_app(app=None):
                 yield portal, client
             finally:
                 portal.call(client.aclose)
+
+
+@contextlib.contextmanager
+def serving(registry):
+    """An app serving only ``registry``'s actions at the MCP path (for tools the product lacks)."""
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from lockii.mcp.endpoint import McpEndpoint
+
+    endpoint = McpEndpoint(registry)
+    app = Starlette(routes=[Route(PATH, endpoint=endpoint)], lifespan=lambda app: endpoint.running())
+    with running_app(app) as (portal, client):
+        yield McpHttp(portal, client)

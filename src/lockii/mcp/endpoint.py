@@ -5,8 +5,8 @@ In front of the SDK's ``StreamableHTTPSessionManager`` (stateless, JSON response
 2. CORS preflight (OPTIONS) answered without credentials, as browsers send none;
 3. the credential, resolved by the same resolver as REST: without a valid one every method gets
    401 with the RFC 9728 / RFC 6750 challenge that starts OAuth discovery;
-4. GET and DELETE: 405, the answer the spec gives for a server without sessions (the SDK's
-   stateless handshake-era path would otherwise open a standing SSE stream on GET);
+4. any method but POST, GET and DELETE included: 405, the answer the spec gives for a server
+   without sessions (the SDK's stateless handshake-era path would open a standing SSE stream on GET);
 5. a POST body that is not JSON: 415 (the SDK answers 400);
 then the SDK handles both protocol eras. Each request is logged once, without secrets.
 """
@@ -55,6 +55,9 @@ def _jsonrpc_error(status: int, code: int, message: str, headers: dict[str, str]
 
 
 def _problem(exc: LockiiError, headers: dict[str, str] | None = None) -> Response:
+    headers = dict(headers or {})
+    if exc.status == 429 and "retry_after" in exc.extra:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
     return Response(json.dumps(problem(exc)), status_code=exc.status, media_type="application/problem+json",
                     headers=headers)
 
@@ -139,10 +142,10 @@ class McpEndpoint:
         except LockiiError as exc:  # e.g. a rate limit from the token resolver
             return await _problem(exc)(scope, receive, send_with_cors)
 
-        if request.method in ("GET", "DELETE"):
+        if request.method != "POST":  # GET and DELETE included: no sessions, no standing streams
             return await _jsonrpc_error(405, -32600, "Method Not Allowed: this server keeps no sessions or streams",
                                         {"Allow": "POST"})(scope, receive, send_with_cors)
-        if request.method == "POST" and not _is_json(request.headers.get("content-type", "")):
+        if not _is_json(request.headers.get("content-type", "")):
             return await _jsonrpc_error(415, -32600, "Unsupported Media Type: send application/json")(
                 scope, receive, send_with_cors)
         scope.setdefault("state", {})["principal"] = principal

@@ -66,17 +66,17 @@ def build_server(bridge: SyncBridge, catalog: ToolCatalog) -> Server:
     async def call_tool(ctx: ServerRequestContext, params: types.CallToolRequestParams):
         spec = catalog.get(params.name)
         if spec is None:
-            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name}")
+            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown tool: {params.name[:100]}")
         principal = principal_of(ctx)
         try:
             result = await bridge.run(run_action, spec.action, principal, params.arguments or {})
+            return results.success(spec, result)
         except LockiiError as exc:
             return results.failure(exc)
         except Exception:
             # A fault of ours, not of the arguments: log it whole, tell the client nothing internal.
             log.exception("tool %s failed", params.name)
             raise MCPError(code=types.INTERNAL_ERROR, message="Internal error") from None
-        return results.success(spec, result)
 
     return Server(
         "lockii", version=_version(), title="Lockii", instructions=INSTRUCTIONS,

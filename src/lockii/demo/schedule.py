@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from itertools import accumulate
 from dataclasses import dataclass
 
 from lockii.demo.calendar import DAY, HOUR, MINUTE, OpeningCalendar
@@ -52,9 +53,13 @@ class Scheduler:
         self.heaps: dict[tuple[str, str], list[tuple[int, int]]] = {}
         for i, group in enumerate(self.group_of):
             self.heaps.setdefault(group, []).append((0, i))
+        # (product keys, cumulative weights) per location, for rng.choices(cum_weights=...)
         self.stocked = {loc: ([p.key for p in catalogue.specs.values() if loc in p.locations],
-                              [p.weight / len(p.locations) for p in catalogue.specs.values() if loc in p.locations])
+                              list(accumulate(p.weight / len(p.locations) for p in catalogue.specs.values()
+                                              if loc in p.locations)))
                         for loc in catalogue.locations}
+        self.durations = {key: (spec.durations, list(accumulate(w for w, _, _ in spec.durations)))
+                          for key, spec in catalogue.specs.items()}
 
     def _until(self, status: str) -> int:
         """Units now in the workshop or retired took hires only until some days ago."""
@@ -66,11 +71,11 @@ class Scheduler:
 
     def candidates(self, count: int) -> list[tuple[int, str, int]]:
         """``count`` (pickup ms, location, day index) tuples in time order, inside opening hours."""
-        keys, weights = [spec["key"] for spec in LOCATIONS], [spec["weight"] for spec in LOCATIONS]
+        keys, weights = [spec["key"] for spec in LOCATIONS], list(accumulate(spec["weight"] for spec in LOCATIONS))
         self.overdue_wanted = max(2, count // 500)  # so every demo shows a few overdue hires
         out = []
         for _ in range(count):
-            loc = self.rng.choices(keys, weights)[0]
+            loc = self.rng.choices(keys, cum_weights=weights)[0]
             cal = self.cal[loc]
             if self.rng.random() < PAST_SHARE:
                 day = self.rng.randrange(0, self.today + 1)
@@ -85,8 +90,8 @@ class Scheduler:
 
     def _end(self, loc: str, product: str, day: int, start: int) -> int:
         """Return time for a hire picked up at ``start`` on ``day``: inside opening hours, after ``start``."""
-        cal, durations = self.cal[loc], self.cat.specs[product].durations
-        _, unit, choices = self.rng.choices(durations, [w for w, _, _ in durations])[0]
+        cal, (durations, weights) = self.cal[loc], self.durations[product]
+        _, unit, choices = self.rng.choices(durations, cum_weights=weights)[0]
         n, close = self.rng.choice(choices), cal.windows[day][1]
         if unit == "hour":
             return min(start + n * HOUR, close)
@@ -117,7 +122,7 @@ class Scheduler:
     def plan(self, start: int, loc: str, day: int) -> Plan:
         """One booking for a pickup drawn at ``start`` (it moves later when every unit is out)."""
         products, weights = self.stocked[loc]
-        product = self.rng.choices(products, weights)[0]
+        product = self.rng.choices(products, cum_weights=weights)[0]
         end = self._end(loc, product, day, start)
         unit = self._take((product, loc), start, end, may_wait=True)
         if unit is None:  # every unit of that product is retired or overdue: any product here will do

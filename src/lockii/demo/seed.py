@@ -104,7 +104,8 @@ def _tune_connection() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
-            cursor.execute("PRAGMA synchronous = OFF")
+            if not connection.in_atomic_block:  # SQLite refuses it inside a transaction
+                cursor.execute("PRAGMA synchronous = OFF")
 
 
 def seed(*, bookings: int = DEFAULT_BOOKINGS, customers: int | None = None, seed: int = 2024,

@@ -75,7 +75,7 @@ def main() -> None:
         if probe.status_code != 200:
             sys.exit(f"GET {SEARCH} answered {probe.status_code}: {probe.text[:300]}")
         targets = {"healthz": (url + "/healthz", {}), "search": (url + SEARCH, key)}
-        for name, (target, headers) in targets.items():  # warm up: connections, caches, code paths
+        for target, headers in targets.values():  # warm up: connections, caches, code paths
             load(target, headers, 2, args.connections)
         rounds = {name: [] for name in targets}
         for _ in range(2):

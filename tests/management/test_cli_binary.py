@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from tests.e2e.live_server import LOCKII, fresh_database, free_port, run_cli, server_env
+from tests.e2e.live_server import LOCKII, free_port, fresh_database, run_cli, server_env
 
 pytestmark = pytest.mark.e2e
 

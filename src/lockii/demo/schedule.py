@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import heapq
 import random
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from lockii.demo.calendar import DAY, HOUR, MINUTE, OpeningCalendar
 from lockii.demo.catalogue import LOCATIONS, Catalogue

@@ -83,12 +83,12 @@ def main() -> None:
                 rounds[name].append(load(target, headers, args.duration, args.connections))
     print(f"\nLoad generator: {load.__name__}, {args.connections} connections, {args.duration} s x 2 rounds; "
           f"{args.db}, {args.bookings:,} demo bookings, request log at INFO")
-    print(f"{'endpoint':<44} {'req/s':>10} {'mean ms':>9}")
+    print(f"{'endpoint':<52} {'req/s':>10} {'mean ms':>9}")
     mean_rps = {}
     for name, results in rounds.items():
         mean_rps[name] = statistics.fmean(r for r, _ in results)
         path = "/healthz (no auth, no database)" if name == "healthz" else f"{SEARCH} (API key)"
-        print(f"{path:<44} {mean_rps[name]:>10.0f} {statistics.fmean(m for _, m in results):>9.2f}")
+        print(f"{path:<52} {mean_rps[name]:>10.0f} {statistics.fmean(m for _, m in results):>9.2f}")
     print(f"\nratio search / healthz throughput: {mean_rps['search'] / mean_rps['healthz']:.3f}")
 
 

@@ -121,3 +121,20 @@ def test_get_booking_with_garbage_id_is_404(shop, api):
 def test_get_booking_rejects_query_parameters(shop, api):
     r = api.get(f"{URL}/{shop.bk['B1'].id}", {"expand": "all"}, HTTP_X_API_KEY=shop.key_a)
     assert fields(problem(r)) == {"expand"}
+
+
+def test_nested_values_as_objects_or_json_strings(shop):
+    # MCP clients send objects; some send the REST convention's JSON strings. Both mean the same.
+    from tests.bookings.shop import owner_of, search_ids
+    owner = owner_of(shop.a)
+    as_object = search_ids(owner, dateRange={"from": shop.now}, status=["pending", "active"])
+    as_string = search_ids(owner, dateRange='{"from": %d}' % shop.now, status='["pending", "active"]')
+    assert as_object == as_string and len(as_object) == 2
+
+
+def test_python_field_names_are_not_wire_names(shop):
+    from lockii.errors import ValidationFailed
+    from tests.bookings.shop import owner_of, run
+    with pytest.raises(ValidationFailed) as err:
+        run("search_bookings", owner_of(shop.a), dateRange={"from_": 1})
+    assert err.value.errors[0]["field"].startswith("dateRange")

@@ -72,7 +72,7 @@ _STATUS_SCHEMA = {"type": "string", "enum": list(StatusFilter.__args__)}
 class MsRange(BaseModel):
     """A time window in Unix ms; either end may be omitted (open-ended)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     from_: Ms | None = Field(None, alias="from", description="Unix ms (UTC)")
     to: Ms | None = Field(None, description="Unix ms (UTC); must be greater than 'from'")
@@ -110,7 +110,7 @@ JsonPrice = Annotated[PriceRange | None, BeforeValidator(_from_json_string)]
 class SearchBookingsInput(BaseModel):
     """Filters of search_bookings. All filters combine with AND; a list inside one filter means OR."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     status: one_or_many(_STATUS_SCHEMA, item_type=StatusFilter, max_items=6) | None = Field(
         None, description="Booking status, or a JSON array of statuses (any of them). 'overdue' means "

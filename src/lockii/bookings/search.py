@@ -90,7 +90,11 @@ def filtered(principal: Principal, params: SearchBookingsInput, now_ms: int) -> 
 
 
 def _longest_booking_ms(principal: Principal) -> int | None:
-    """The longest window of the company's bookings (one probe of booking_company_duration)."""
+    """The longest window of the company's bookings (one probe of booking_company_duration).
+
+    Company-wide rather than scoped() to the caller's locations on purpose: it is only a bound on
+    the filter, never shown, and a location condition would turn the one-entry probe into a scan.
+    """
     duration = F("end_ms") - F("start_ms")
     return Booking.objects.filter(company_id=principal.company_id).aggregate(m=Max(duration))["m"]
 

@@ -17,7 +17,12 @@ setup: $(STAMP)
 run: $(STAMP)
 	scripts/run-demo
 
-test: $(STAMP)
+# The MCP conformance suite needs npm; without it those tests report themselves skipped.
+CONFORMANCE := tests/conformance/node_modules/.installed
+$(CONFORMANCE): tests/conformance/package-lock.json
+	if command -v npm >/dev/null; then scripts/install-conformance && touch $(CONFORMANCE); fi
+
+test: $(STAMP) $(CONFORMANCE)
 	scripts/test
 
 clean:

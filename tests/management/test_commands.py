@@ -173,8 +173,10 @@ def test_demo_json_shape_and_if_empty():
     assert len(body["users"][1]["locations"]) == 1 and body["users"][0]["locations"] is None
     keys = ApiKey.objects.count()
     again = run_json("demo", "--if-empty")
-    assert again["seeded"] is False and again["api_key"] is None and again["users"] == body["users"]
-    assert ApiKey.objects.count() == keys  # --if-empty writes nothing
+    assert again["seeded"] is False and again["users"] == body["users"]
+    assert again["api_key"].startswith("lk_") and again["api_key"] != body["api_key"]
+    assert ApiKey.objects.count() == keys + 1  # nothing seeded; only the fresh key to try with
+    assert run_json("apikey", "list")  # and it is a real, listed key
     with pytest.raises(CommandError, match="already holds the demo company"):
         run("demo", "--bookings", "10")
 

@@ -25,6 +25,7 @@ from lockii.demo.writer import Batch
 from lockii.identity.accounts import create_company, create_user
 from lockii.identity.apikeys import create_key
 from lockii.identity.models import Company
+from lockii.ops.planner import refresh_statistics
 
 PAST_DAYS, FUTURE_DAYS = 180, 90
 CALENDAR_MARGIN_DAYS = 60  # room for hires that move later because every unit was out
@@ -139,4 +140,5 @@ def seed(*, bookings: int = DEFAULT_BOOKINGS, customers: int | None = None, seed
             progress(written["bookings"])
     with transaction.atomic():
         _, secret = create_key(company, "Demo key")
+    refresh_statistics(full=True)
     return SeedResult(company, sign_in_details(company), secret, counts, time.perf_counter() - started)

@@ -11,6 +11,7 @@ from lockii.catalogue.models import Location
 from lockii.demo.catalogue import COMPANY
 from lockii.demo.seed import DEFAULT_BOOKINGS, demo_company, sign_in_details
 from lockii.demo.seed import seed as seed_demo
+from lockii.identity.apikeys import create_key
 from lockii.identity.models import Company
 from lockii.management.commands._common import emit_json
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
                             help="number of customers (default 300, or one per 8 bookings when more)")
         parser.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
         parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing when a company already exists (for start-up scripts)")
+                            help="seed nothing when a company already exists; on the demo company, still "
+                                 "print the sign-in details and a fresh API key (for start-up scripts)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, bookings, customers, seed: int, if_empty: bool, json: bool, **options):
@@ -66,8 +68,10 @@ class Command(BaseCommand):
                 "timezone": company.timezone}
 
     def _report_existing(self, company, json: bool) -> None:
+        # Stored keys cannot be shown again, so a restart of the demo gets a new one to try with.
+        api_key = create_key(company, "Demo key")[1] if company else None
         payload = {"seeded": False, "company": self._company_json(company) if company else None,
-                   "api_key": None, "users": sign_in_details(company) if company else []}
+                   "api_key": api_key, "users": sign_in_details(company) if company else []}
         if json:
             return emit_json(self, payload)
         if company is None:

@@ -8,6 +8,8 @@ import signal
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lockii.ops.planner import refresh_statistics
+
 
 def _absorb_stop_signals() -> None:
     """Make SIGTERM/SIGINT end the command normally (exit 0) once uvicorn has shut down.
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
+        refresh_statistics()
         self.stdout.write(f"Lockii listening on http://{host}:{port}")
         self.stdout.flush()
         _absorb_stop_signals()

@@ -281,3 +281,29 @@ def test_the_root_authorize_alias_runs_the_same_flow(user_client, app):
     assert page.status_code == 200 and consent_form(text(page))["action"] == "/authorize"
     response = post_consent(user_client, page)
     assert response.status_code == 303 and "code" in location_params(response)
+
+
+def test_consent_covers_only_the_redirect_it_was_shown_with(user_client, db):
+    # Approving a flow that goes to this computer must not let the same client later send a code
+    # to a remote host without a page (a self-registered client may list both, or add one later).
+    two = make_client(redirect_uris=(CB, "https://attacker.example/cb"))
+    consented(user_client, two)
+    response = authorize(user_client, two, redirect_uri="https://attacker.example/cb")
+    assert response.status_code == 200 and "<code>attacker.example</code>" in text(response)
+    post_consent(user_client, response)
+    assert authorize(user_client, two, redirect_uri="https://attacker.example/cb").status_code == 302
+    assert authorize(user_client, two).status_code == 302  # both approved now
+
+
+def test_consent_for_a_loopback_redirect_covers_its_other_ports(user_client, app):
+    # Native clients bind a fresh port on every run (RFC 8252 §7.3): one approval, not one per port.
+    consented(user_client, app, redirect_uri="http://127.0.0.1:51004/callback")
+    assert authorize(user_client, app, redirect_uri="http://127.0.0.1:40000/callback").status_code == 302
+    assert authorize(user_client, app).status_code == 302
+
+
+def test_consent_does_not_follow_a_redirect_uri_changed_after_approval(user_client, app):
+    consented(user_client, app)
+    app.redirect_uris = "https://attacker.example/cb"
+    app.save()
+    assert authorize(user_client, app, redirect_uri="https://attacker.example/cb").status_code == 200

@@ -13,7 +13,8 @@ from lockii.oauth import redirects, resources
 ALLOWED = [
     "https://app.example.com/cb", "https://app.example.com:8443/cb?x=1", "http://127.0.0.1/cb",
     "http://127.0.0.1:33418/callback", "http://[::1]:8080/cb", "http://localhost:3000/", "cursor://anysphere/cb",
-    "claude://claude.ai/mcp-auth-callback/sdk", "com.lockii.app:/oauth",
+    "claude://claude.ai/mcp-auth-callback/sdk", "com.lockii.app:/oauth", "https://xn--pple-43d.com/cb",
+    "https://app.example.com/c%20b?q=%C3%A9",
 ]
 REFUSED = [
     "http://app.example.com/cb", "http://127.0.0.2/cb", "http://localhost.attacker.example/cb",
@@ -21,6 +22,11 @@ REFUSED = [
     "vbscript:x", "https://a.example/cb#f", "https://a.example/cb#", "https://u:p@a.example/cb", "https://@a.example/cb",
     "/relative", "relative", "https:///nohost", "https://a.example/c b", "https://a.example/cb\r\n",
     "https://a.example\\@evil.example/", "https://a.example:99999/cb", "mailto:x@example.com", "", "x" * 3000,
+    # Not URIs (RFC 3986 is ASCII) or hosts the consent page would show differently from where a
+    # browser goes: a homograph, a bidi override, a percent-encoded host (browsers decode it).
+    "https://\u0430pple.com/cb", "https://a.example/cb\u202e", "https://evil.example\u202e.moc.elgoog/cb",
+    "https://ex%61mple.com/cb", "https://a.example%2f.evil.example/cb",
+    "cursor://anysph%65re/cb",
 ]
 
 

@@ -23,7 +23,7 @@ def connect(user, name="Claude", scope="openid profile offline_access"):
                                         expires=timezone.now() + timedelta(hours=1))
     RefreshToken.objects.create(user=user, application=app, token=f"rt-{uuid.uuid4().hex}", access_token=access,
                                 token_family=family)
-    Consent.objects.remember(user, app, scope.split(), [])
+    Consent.objects.remember(user, app, scope.split(), [], "https://claude.ai/api/mcp/auth_callback")
     return app, token
 
 

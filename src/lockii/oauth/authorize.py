@@ -7,7 +7,7 @@ Order of a GET (RFC 6749 §4.1.2.1, RFC 9700, OIDC Core §3.1.2):
    error redirect to the validated redirect URI, but an anonymous user signs in first (RFC 9700
    §4.11.2: no instant redirect to a self-registered URI), unless ``prompt=none`` forbids any UI.
 3. Sign-in (``/login?next=…``), re-authentication for ``prompt=login`` or an exceeded ``max_age``.
-4. Consent: remembered per user, client, scopes and resources; asked again for ``prompt=consent``
+4. Consent: remembered per user, client, scopes, resources and redirect URI; asked again for ``prompt=consent``
    or anything wider. DOT's client-controlled ``approval_prompt`` and ``skip_authorization`` are
    never read (dot-notes 3.1).
 Every redirect to the client carries ``iss`` (RFC 9207) and is a 303 after a POST (RFC 9700 §4.12).
@@ -264,7 +264,8 @@ class LockiiAuthorizationView(AuthorizationView):
             request.session[REAUTH_SESSION_KEY] = True
             return self.login_redirect(request)
 
-        remembered = consent.is_granted(request.user, application, pending["scope"], pending["resource"])
+        remembered = consent.is_granted(request.user, application, pending["scope"], pending["resource"],
+                                        pending["redirect_uri"])
         if remembered and "consent" not in prompt:
             return self.issue(request, application, pending)
         if "none" in prompt:
@@ -340,7 +341,7 @@ class LockiiAuthorizationView(AuthorizationView):
         if not form.approved:
             return self.error_redirect(application, pending["redirect_uri"], "access_denied",
                                        "The user refused access.", pending["state"])
-        consent.record(request.user, application, pending["scope"], pending["resource"])
+        consent.record(request.user, application, pending["scope"], pending["resource"], pending["redirect_uri"])
         return self.issue(request, application, pending)
 
     # ---- responses -----------------------------------------------------------------------------

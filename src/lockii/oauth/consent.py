@@ -165,15 +165,17 @@ def describe_resources(requested: list[str]) -> list[str]:
     return [names.get(r, r) for r in effective_resources(requested)]
 
 
-def is_granted(user, application, scopes: list[str], requested_resources: list[str]) -> bool:
-    """True when ``user`` already approved ``application`` for these scopes and resources (or more)."""
+def is_granted(user, application, scopes: list[str], requested_resources: list[str], redirect_uri: str) -> bool:
+    """True when ``user`` already approved ``application`` for these scopes and resources (or more),
+    sending codes to ``redirect_uri``."""
     from lockii.oauth.models import Consent
 
-    return Consent.objects.covers(user, application, scopes, effective_resources(requested_resources))
+    return Consent.objects.covers(user, application, scopes, effective_resources(requested_resources),
+                                  redirect_uri)
 
 
-def record(user, application, scopes: list[str], requested_resources: list[str]) -> None:
+def record(user, application, scopes: list[str], requested_resources: list[str], redirect_uri: str) -> None:
     """Remember an explicit approval, so the same or a narrower request skips the page next time."""
     from lockii.oauth.models import Consent
 
-    Consent.objects.remember(user, application, scopes, effective_resources(requested_resources))
+    Consent.objects.remember(user, application, scopes, effective_resources(requested_resources), redirect_uri)

@@ -176,24 +176,28 @@ def revoke_family(family) -> None:
 
 
 class ConsentManager(models.Manager):
-    def covers(self, user, application, scopes, resources) -> bool:
-        """True when ``user`` already approved ``application`` for these scopes and resources."""
+    def covers(self, user, application, scopes, resources, redirect_uri: str) -> bool:
+        """True when ``user`` already approved ``application`` for these scopes, resources and redirect."""
         consent = self.filter(user=user, application=application).first()
         if consent is None:
             return False
-        return set(scopes) <= set(consent.scopes.split()) and set(resources) <= set(consent.resources)
+        return (set(scopes) <= set(consent.scopes.split()) and set(resources) <= set(consent.resources)
+                and redirects.consent_key(redirect_uri) in consent.redirect_uris)
 
-    def remember(self, user, application, scopes, resources) -> "Consent":
+    def remember(self, user, application, scopes, resources, redirect_uri: str) -> "Consent":
         """Record an approval, widening a previous one (never narrowing it)."""
+        redirect = redirects.consent_key(redirect_uri)
         with transaction.atomic():
             consent, created = self.select_for_update().get_or_create(
                 user=user, application=application,
-                defaults={"scopes": " ".join(sorted(set(scopes))), "resources": sorted(set(resources))},
+                defaults={"scopes": " ".join(sorted(set(scopes))), "resources": sorted(set(resources)),
+                          "redirect_uris": [redirect]},
             )
             if not created:
                 consent.scopes = " ".join(sorted(set(consent.scopes.split()) | set(scopes)))
                 consent.resources = sorted(set(consent.resources) | set(resources))
-                consent.save(update_fields=["scopes", "resources", "updated_at"])
+                consent.redirect_uris = sorted(set(consent.redirect_uris) | {redirect})
+                consent.save(update_fields=["scopes", "resources", "redirect_uris", "updated_at"])
         return consent
 
 
@@ -204,6 +208,10 @@ class Consent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="consents")
     scopes = models.TextField(default="", blank=True)
     resources = models.JSONField(default=list, blank=True)
+    # The redirect URIs the user saw on the page when approving (``redirects.consent_key``): the page
+    # names where the code goes, so an approval for one destination (e.g. this computer) must not
+    # silently send codes to another URI the client lists or adds later.
+    redirect_uris = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,9 @@ from django.conf import settings
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 MAX_URI_LENGTH = 2000
 _FORBIDDEN_CHARS = re.compile(r"[\s\x00-\x1f\x7f\\]")
+# A host name, an IPv4 address or (unbracketed by urlsplit) an IPv6 address. The consent page shows
+# this host; a percent-encoded one would be shown encoded while browsers decode it and go elsewhere.
+_HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")
 
 
 def private_schemes() -> frozenset[str]:
@@ -38,6 +41,10 @@ def policy_error(uri: object) -> str | None:
         return f"a redirect URI may have at most {MAX_URI_LENGTH} characters"
     if _FORBIDDEN_CHARS.search(uri):
         return "a redirect URI may not contain whitespace, backslashes or control characters"
+    if not uri.isascii():
+        # RFC 3986 URIs are ASCII. Refused here rather than at /authorize (oauthlib never matches
+        # them), and no homograph or bidi-reordered host reaches the consent page.
+        return "a redirect URI must be ASCII; percent-encode the path and write the host in punycode (xn--)"
     if "#" in uri:
         return "a redirect URI may not contain a fragment (RFC 6749 §3.1.2)"
     try:
@@ -50,6 +57,8 @@ def policy_error(uri: object) -> str | None:
         return "a redirect URI must be absolute"
     if "@" in parts.netloc:
         return "a redirect URI may not contain user information"
+    if parts.netloc and not _HOST.fullmatch(parts.hostname or ""):
+        return "the host of a redirect URI must be a plain host name or IP address (no percent-encoding)"
     if scheme == "https":
         return None if parts.hostname else "an https redirect URI needs a host"
     if scheme == "http":
@@ -77,6 +86,15 @@ def _without_port(uri: str) -> str:
     if urlsplit(uri).port is not None:
         netloc = netloc.rsplit(":", 1)[0]
     return f"{head}//{netloc}{rest}"
+
+
+def consent_key(uri: str) -> str:
+    """What a remembered approval is bound to: the URI itself, or for loopback http the URI without
+    its port, since a native client binds a fresh port on every run (RFC 8252 §7.3)."""
+    try:
+        return _without_port(uri) if _is_loopback_http(uri) else uri
+    except ValueError:
+        return uri
 
 
 def matches(uri: str, registered: list[str]) -> bool:

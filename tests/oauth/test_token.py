@@ -197,6 +197,19 @@ def test_basic_and_post_together_are_accepted_when_they_agree(browser, conf):
     assert response.status_code == 200
 
 
+def test_basic_for_one_client_and_a_body_client_id_of_another_is_invalid_client(browser, conf):
+    # oauthlib answers this contradiction with "server_error" (grant_types.base
+    # validate_client_confidential), which is not a token endpoint error code (RFC 6749 §5.2).
+    other = register(method="client_secret_post")
+    raw = base64.b64encode(f"{other.client_id}:{other.secret}".encode()).decode()
+    for body_client in (conf.client_id, "no-such-client"):
+        code = get_code(browser, conf)
+        response = Client().post(TOKEN, {"grant_type": "authorization_code", "code": code.code, "redirect_uri": CB,
+                                         "client_id": body_client, "code_verifier": code.verifier},
+                                 HTTP_AUTHORIZATION=f"Basic {raw}")
+        assert_token_error(response, "invalid_client", status=401)
+
+
 @pytest.mark.parametrize("basic", [True, False])
 def test_a_wrong_secret_is_invalid_client_with_a_basic_challenge(browser, conf, basic):
     response = redeem(get_code(browser, conf), secret="wrong-" + conf.secret, basic=basic)

@@ -205,6 +205,18 @@ class LockiiValidator(OAuth2Validator):
             request.resource = list(dict.fromkeys(canonical))
         super()._check_and_set_request_resource(request)
 
+    def authenticate_client(self, request, *args, **kwargs):
+        """DOT's check, failing when the body's ``client_id`` names another client than the one
+        authenticated (e.g. Basic for client A, ``client_id=B`` in the form).
+
+        oauthlib answers that contradiction with ``server_error`` (grant_types.base
+        ``validate_client_confidential``), which RFC 6749 §5.2 does not define for this endpoint.
+        """
+        if not super().authenticate_client(request, *args, **kwargs):
+            return False
+        named = getattr(request, "client_id", None)
+        return not named or request.client is None or named == request.client.client_id
+
     def _issues_refresh_token(self, request) -> bool:
         """Refresh tokens for clients registered for them, or when offline_access was granted."""
         client = request.client

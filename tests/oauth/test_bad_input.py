@@ -67,3 +67,16 @@ def test_registration_answers_bad_values_cleanly(http, db, value):
     for client_id in (value, "client_x"):
         response = http.get(f"/oauth/register/{client_id}".replace("\x00", "%00"), HTTP_AUTHORIZATION="Bearer x")
         assert response.status_code in (401, 404)
+
+
+@pytest.mark.parametrize("path", ["/oauth/token", "/token", "/oauth/revoke", "/oauth/introspect", "/oauth/userinfo",
+                                  "/oauth/register", "/register"])
+@pytest.mark.parametrize("body", ["a=" + "x" * (3 * 1024 * 1024), "&".join(f"a{i}=1" for i in range(1500))])
+def test_oversized_bodies_get_an_oauth_json_error_not_an_html_page(http, db, path, body):
+    # Django refuses these before the view runs (RequestDataTooBig, TooManyFieldsSent) and answers
+    # through handler400; a client of a JSON endpoint still gets RFC 6749 §5.2 JSON.
+    response = http.post(path, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    expected = "invalid_client_metadata" if path.endswith("/register") else "invalid_request"  # RFC 7591 §3.2.2
+    assert response["Content-Type"] == "application/json" and response.json()["error"] == expected
+    assert response["Cache-Control"] == "no-store"

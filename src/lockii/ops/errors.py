@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from lockii.api.problem import problem_response
+
+# OAuth endpoints that answer JSON (RFC 6749 §5.2, RFC 7591 §3.2.2). Django answers an oversized or
+# over-long form (RequestDataTooBig, TooManyFieldsSent) through handler400 before their views run.
+_OAUTH_JSON_PATHS = frozenset({"/oauth/token", "/token", "/oauth/revoke", "/oauth/introspect", "/oauth/userinfo"})
+_REGISTRATION_PATHS = frozenset({"/oauth/register", "/register"})
+
+
+def _oauth_error(error: str):
+    response = JsonResponse({"error": error, "error_description": "The request could not be read."}, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _wants_problem(request) -> bool:
@@ -22,6 +34,10 @@ def not_found(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if request.path in _OAUTH_JSON_PATHS:
+        return _oauth_error("invalid_request")
+    if request.path in _REGISTRATION_PATHS:
+        return _oauth_error("invalid_client_metadata")
     if _wants_problem(request):
         return problem_response(400, "bad_request", "Bad request", "The request could not be understood.")
     return _page(request, 400, "Bad request", "The request could not be understood.")

@@ -28,6 +28,15 @@ def test_api_key_in_query(shop, api, template):
     assert r.status_code == 200, r.content
 
 
+@pytest.mark.parametrize("template", URLS)
+def test_answers_for_a_credential_are_never_stored_by_caches(shop, api, template):
+    # CASE-39: a URL may carry the key itself, and bookings carry lock codes; no browser or proxy
+    # cache may keep either (RFC 9111 §5.2.2.5).
+    for request in ({"HTTP_X_API_KEY": shop.key_a}, {"data": {"api_key": shop.key_a}},
+                    {"data": {"api_key": "lk_wrong"}}, {"data": {"api_key": shop.key_a, "limit": "x"}}):
+        assert api.get(url(shop, template), **request)["Cache-Control"] == "no-store"
+
+
 def test_api_key_in_query_is_not_an_input_parameter(shop, api):
     r = api.get("/api/v1/booking", {"api_key": shop.key_a, "status": "overdue"})
     assert [b["id"] for b in r.json()] == [shop.bk["B4"].id]

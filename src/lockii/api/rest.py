@@ -49,6 +49,13 @@ def _make_view(action: Action):
     item_adapter = TypeAdapter(list[action.output]) if action.paged else None
 
     def view(request: HttpRequest, **path) -> HttpResponse:
+        response = respond(request, **path)
+        # Every answer is about one credential's data (bookings carry lock codes) and the URL may
+        # carry the key itself (?api_key=): no browser or shared cache may store it (CASE-39).
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def respond(request: HttpRequest, **path) -> HttpResponse:
         try:
             principal = request_principal(request)
             raw = query_to_input(request.GET) if action.method in ("GET", "DELETE") else _body(request)
@@ -82,8 +89,8 @@ def build_api() -> NinjaAPI:
     api = LockiiAPI(
         title="Lockii API", version="1", urls_namespace="api_v1", docs_url="/docs",
         openapi_url="/openapi.json",
-        description="Bookings, customers, catalogue, stock, locations, pricing, payments and reports. "
-                    "Times are Unix milliseconds (UTC); money is integer cents.",
+        description="Lockii's REST API: one operation per action (operationId = the action name, also "
+                    "the User MCP tool name). Times are Unix milliseconds (UTC); money is integer cents.",
     )
     for action in registry:
         api.default_router.add_api_operation(

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "axes",
+    "ninja",  # its bundled Swagger UI files, so /api/v1/docs needs no CDN and no inline script
     "lockii",
     "lockii.identity",
     "oauth2_provider",
@@ -137,6 +138,7 @@ MIDDLEWARE = [
     "lockii.oauth.cors.CorsMiddleware",
     "lockii.api.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -257,6 +259,10 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 STATIC_URL = "/static/"
+# Static files (the API docs' Swagger UI) are served by WhiteNoise straight from the installed apps,
+# so a node needs no collectstatic step and no separate file server.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
 
 LOG_LEVEL = _env("LOCKII_LOG_LEVEL", "INFO").upper()
 LOGGING = {

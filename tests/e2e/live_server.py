@@ -115,7 +115,6 @@ def live_servers(count: int = 1, *, demo: bool = False, **extra_env: str):
         # All nodes of one deployment share a public URL; the first node's port stands for it.
         env = server_env(url, ports[0], data_dir, **extra_env)
         run_cli(env, "migrate", "--no-input", "-v", "0")
-        run_cli(env, "createcachetable")
         if demo:
             run_cli(env, "demo", "--bookings", "300", "--customers", "50")
         servers = []

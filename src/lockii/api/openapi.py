@@ -77,9 +77,22 @@ def complete(schema: dict, registry: Registry) -> dict:
                        [("type", "string"), ("title", "string"), ("status", "integer"),
                         ("detail", "string"), ("code", "string"), ("errors", "array")]},
     }
+    _dedupe_parameters(schema)
     components["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer", "description": "Login with Lockii access token"},
         "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "x-api-key"},
         "apiKeyQuery": {"type": "apiKey", "in": "query", "name": "api_key"},
     }
     return schema
+
+
+def _dedupe_parameters(schema: dict) -> None:
+    """ninja lists path parameters from the view signature and we list them with descriptions:
+    keep one per (name, in), ours, since OpenAPI forbids duplicates."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            seen: dict[tuple, dict] = {}
+            for param in operation.get("parameters", []):
+                seen[(param["name"], param["in"])] = param
+            if "parameters" in operation:
+                operation["parameters"] = list(seen.values())

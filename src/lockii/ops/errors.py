@@ -13,8 +13,8 @@ _OAUTH_JSON_PATHS = frozenset({"/oauth/token", "/token", "/oauth/revoke", "/oaut
 _REGISTRATION_PATHS = frozenset({"/oauth/register", "/register"})
 
 
-def _oauth_error(error: str):
-    response = JsonResponse({"error": error, "error_description": "The request could not be read."}, status=400)
+def _oauth_error(error: str, status: int = 400, description: str = "The request could not be read."):
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -50,6 +50,9 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    if request.path in _OAUTH_JSON_PATHS or request.path in _REGISTRATION_PATHS:
+        # RFC 6749 §5.2 has no 5xx code; server_error is the authorization endpoint's (§4.1.2.1).
+        return _oauth_error("server_error", 500, "Something went wrong on our side; nothing was changed.")
     if _wants_problem(request):
         return problem_response(500, "internal_error", "Internal error",
                                 "Something went wrong on our side; nothing was changed.")

@@ -52,5 +52,6 @@ def lockout(request, credentials=None, *args, **kwargs):
     """django-axes' answer once an account or IP is locked out."""
     return render(request, "web/error.html", {
         "title": "Too many sign-in attempts",
-        "detail": "Sign-in is paused for this account or network. Try again later.",
+        "detail": "Sign-in is paused for this account or network for "
+                  f"{settings.AXES_COOLOFF_TIME * 60:.0f} minutes after {settings.AXES_FAILURE_LIMIT} failed attempts.",
     }, status=429)

@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
-        refresh_statistics()
+            refresh_statistics()
         self.stdout.write(f"Lockii listening on http://{host}:{port}")
         self.stdout.flush()
         _absorb_stop_signals()

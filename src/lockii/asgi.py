@@ -21,18 +21,18 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.routing import Mount  # noqa: E402
 
-from lockii import mcp_mount  # noqa: E402
+from lockii.mcp import server as mcp_server  # noqa: E402
 
 django_app = WSGIMiddleware(get_wsgi_application(), workers=8)
 
 
 @contextlib.asynccontextmanager
 async def lifespan(app):
-    async with mcp_mount.lifespan():
+    async with mcp_server.lifespan():  # the MCP session manager must run for the endpoint to answer
         yield
 
 
 application = Starlette(
-    routes=[*mcp_mount.routes(), Mount("/", app=django_app)],
+    routes=[*mcp_server.routes(), Mount("/", app=django_app)],
     lifespan=lifespan,
 )

@@ -38,6 +38,8 @@ def test_every_role_reads_bookings(shop, role):
 
 
 def test_rest_denial_is_403_problem_naming_the_permission(shop, api, monkeypatch):
+    """CASE-05: a valid token lacking a permission is 403, never 401, and carries no challenge: access comes
+    from the role, not from token scopes, so an ``insufficient_scope`` step-up could not help (RS9)."""
     # Bearer tokens resolve to a user's Principal through the hook OAuth plugs into.
     def resolver(token, resource):
         assert token == "t0ken"
@@ -47,6 +49,7 @@ def test_rest_denial_is_403_problem_naming_the_permission(shop, api, monkeypatch
         r = api.get(path, HTTP_AUTHORIZATION="Bearer t0ken")
         assert r.status_code == 403
         assert r["Content-Type"] == "application/problem+json"
+        assert "WWW-Authenticate" not in r
         body = r.json()
         assert body["code"] == "permission_denied"
         assert body["permission"] == "booking:read"

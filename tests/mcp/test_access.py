@@ -1,4 +1,14 @@
-"""Who may do what through the tools: OAuth users with their role and locations, checked on every call."""
+"""Who may do what through the tools: OAuth users with their role and locations, checked on every call.
+
+Rows: CASE-35 (permission and locations checked on every call, not only in ``tools/list``).
+RS9, CASE-05: no ``insufficient_scope`` step-up, because tokens carry no API scopes (only the OIDC
+identity scopes); what a token may do is the user's role and locations, which re-authorising cannot
+widen. A missing permission is therefore a 403 ``permission_denied`` problem naming it: over REST an
+HTTP 403 (tests/bookings/test_permissions.py), over MCP an ``isError`` tool result with status 403
+(the MCP spec signals tool failures inside the result), never a 401 and never run.
+RS15: not applicable: no scope implies another (``openid``, ``profile``, ``email``, ``offline_access``
+are independent OIDC scopes), so there is no scope hierarchy to honour.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +38,7 @@ def as_manager_l1(mcp_world):
 
 @pytest.mark.parametrize("era", [LEGACY, MODERN])
 def test_location_limited_manager_sees_only_their_location(mcp, mcp_world, as_manager_l1, era):
+    """CASE-35: arguments naming another location return nothing of it."""
     company = mcp.call_tool("get_company", {}, as_manager_l1, era)["structuredContent"]
     assert (company["role"], company["locations"]) == ("manager", [mcp_world.l1.id])
     assert company["caller"]["type"] == "user" and company["caller"]["oauthClientId"]
@@ -78,6 +89,7 @@ def refund_tool():
 
 @pytest.mark.parametrize("era", [LEGACY, MODERN])
 def test_permission_is_checked_on_every_call_not_only_in_the_list(mcp_world, refund_tool, era):
+    """CASE-35, CASE-05: a hidden tool called anyway is a 403 naming the permission, and never runs."""
     http, runs = refund_tool
     staff = bearer_for(mcp_world.staff_a, settings.MCP_RESOURCE)
     assert http.list_tools(staff, era) == []  # hidden from the list…

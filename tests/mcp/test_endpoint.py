@@ -1,4 +1,8 @@
-"""The HTTP edge of /api/mcp/user: routing, the 401 challenge, credentials, methods and media types."""
+"""The HTTP edge of /api/mcp/user: routing, the 401 challenge, credentials, methods and media types.
+
+Rows: protocol.md RS5 (scope hint in the challenge), RS14 (no token from the query string), RS16 (no
+session handles: every request authorised on its own).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ def _every_method(mcp, auth: dict[str, str]):
 
 
 def test_without_credentials_every_method_gets_the_challenge(mcp, mcp_world):
+    """RS5: every 401 challenge carries the ``scope="…"`` hint."""
     for what, r in _every_method(mcp, {}):
         assert r.status_code == 401, what
         assert r.headers["www-authenticate"] == CHALLENGE, what  # no error= when nothing was sent (RFC 6750 §3.1)
@@ -44,6 +49,7 @@ def test_a_bad_credential_gets_invalid_token(mcp, mcp_world):
 
 
 def test_access_token_in_the_query_string_is_not_a_credential(mcp, mcp_world):
+    """RS14: ``?access_token=`` is ignored, so the request is as if no credential was sent."""
     r = mcp.post(initialize(), legacy_headers(), url=f"{PATH}?access_token=anything")
     assert r.status_code == 401
     assert "error=" not in r.headers["www-authenticate"]
@@ -78,6 +84,7 @@ def test_well_known_below_the_endpoint_is_served_by_django(mcp, mcp_world):
 
 
 def test_the_challenge_points_at_metadata_that_matches_it(mcp, mcp_world):
+    """RS5, RS6: the challenge's scope hint is the resource metadata's baseline ``scopes_supported``."""
     challenge = mcp.post(initialize(), legacy_headers()).headers["www-authenticate"]
     url = challenge.split('resource_metadata="', 1)[1].split('"', 1)[0]
     scope = challenge.split('scope="', 1)[1].split('"', 1)[0]
@@ -102,6 +109,7 @@ def test_get_and_delete_are_405_without_sessions(mcp, key_a):
 
 
 def test_no_session_id_is_issued(mcp, key_a):
+    """RS16: no session handle exists to hijack; a made-up one grants and changes nothing."""
     r = mcp.post(initialize(), legacy_headers(**key_a))
     assert "mcp-session-id" not in r.headers
     # A session id that was never issued changes nothing: every request stands alone.

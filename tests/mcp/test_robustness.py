@@ -1,4 +1,7 @@
-"""Malformed JSON-RPC never crashes or 500s the server (CASE-36); the next request still works."""
+"""Malformed JSON-RPC never crashes or 500s the server (CASE-36); the next request still works.
+
+Rows: protocol.md RS10 (a malformed request with a valid token is 400, not 401); CASE-36.
+"""
 
 from __future__ import annotations
 
@@ -54,3 +57,18 @@ def test_unknown_method_is_method_not_found(mcp, key_a):
     r = mcp.post(body, headers)
     assert r.status_code == 404
     assert r.json()["error"]["code"] == -32601
+
+
+def test_a_malformed_request_with_a_valid_token_is_400_not_a_challenge(mcp, mcp_world):
+    """RS10: with a valid OAuth token, a malformed body is 400 ``-32700``; the token is not blamed."""
+    from django.conf import settings
+
+    from tests.mcp.test_access import bearer_for
+
+    auth = bearer_for(mcp_world.manager_l1, settings.MCP_RESOURCE)
+    for body in (b"NOT JSON", b'{"jsonrpc":"2.0","id":1,'):
+        r = mcp.post(body, legacy_headers(**auth))
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["code"] == -32700
+        assert "www-authenticate" not in r.headers
+    assert mcp.post(initialize(), legacy_headers(**auth)).status_code == 200

@@ -1,4 +1,7 @@
-"""DNS-rebinding guard (Host and Origin) and CORS for browser clients such as MCP Inspector."""
+"""DNS-rebinding guard (Host and Origin) and CORS for browser clients such as MCP Inspector.
+
+Rows: CASE-33 (foreign, ``null`` and look-alike Origins 403; foreign Host 421; no Origin or an allowed one 200).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ REQUESTED = "authorization, content-type, mcp-protocol-version, mcp-session-id"
 
 
 def test_foreign_origin_is_403(mcp, key_a):
+    """CASE-33 (a), (b)."""
     for origin in ("http://attacker.example", "null", "http://127.0.0.1.attacker.example:8000",
                    "https://127.0.0.1:8000"):
         r = mcp.post(initialize(), legacy_headers(**key_a, origin=origin))
@@ -23,11 +27,13 @@ def test_foreign_origin_is_refused_before_authentication(mcp, mcp_world):
 
 
 def test_foreign_host_is_421(mcp, key_a):
+    """CASE-33 (c)."""
     for host in ("attacker.example:8000", "attacker.example", "127.0.0.1.nip.io:8000"):
         assert mcp.post(initialize(), legacy_headers(**key_a, host=host)).status_code == 421, host
 
 
 def test_allowed_origins_and_no_origin_pass(mcp, key_a):
+    """CASE-33 (d), (e)."""
     for origin in (None, "http://127.0.0.1:8000", INSPECTOR, "http://127.0.0.1:33418", "http://[::1]:6274"):
         headers = legacy_headers(**key_a) if origin is None else legacy_headers(**key_a, origin=origin)
         r = mcp.post(initialize(), headers)

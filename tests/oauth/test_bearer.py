@@ -1,6 +1,6 @@
 """The bearer resolver shared by REST and MCP: one query, hashed lookup, audience, user state.
 
-Rows: protocol.md RS8, RS11, RS12, B22, B34; dot-notes 3.6, 4.6, 4.7; CASE-04, 06, 27, 29, 39.
+Rows: protocol.md RS8, RS10, RS11, RS12, RS14, B22, B34; dot-notes 3.6, 4.6, 4.7; CASE-04, 06, 27, 29, 39.
 """
 
 from __future__ import annotations
@@ -107,10 +107,27 @@ def test_nonsense_tokens_are_invalid_not_errors(db, token):
 
 
 def test_a_token_in_the_query_string_is_ignored(browser, pub):
+    """RS14, B34: a valid token in ``?access_token=`` is not a credential."""
     token = tokens_for(browser, pub)["access_token"]
     response = Client().get(f"{BOOKINGS}&access_token={token}")
     assert response.status_code == 401
     assert "error=" not in response["WWW-Authenticate"]  # no credential was sent at all
+
+
+@pytest.mark.parametrize("query", ["limit=0", "dateRange=%7Bnot-json", "bogus=1", "status=lost"])
+def test_a_malformed_request_with_a_valid_token_is_400_not_a_challenge(browser, pub, query):
+    """RS10: the token is fine, the request is not: 400 naming the parameter, no WWW-Authenticate.
+
+    A malformed credential itself (wrong scheme, empty token) is a 401 ``invalid_token`` instead, so
+    that clients re-authorise (tests/mcp/test_endpoint.py test_a_bad_credential_gets_invalid_token).
+    """
+    token = tokens_for(browser, pub)["access_token"]
+    response = bearer(Client(), f"/api/v1/booking?{query}", token)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "validation_failed" and response.json()["errors"]
+    assert "WWW-Authenticate" not in response
+    assert bearer(Client(), BOOKINGS, token).status_code == 200
 
 
 def test_a_revoked_token_fails_on_the_next_call(browser, pub):

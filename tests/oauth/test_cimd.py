@@ -1,6 +1,6 @@
 """Client ID Metadata Documents: the SSRF guard, document checks, caching.
 
-Rows: protocol.md AS14–AS17, §5.3; CASE-26(3). The guard is DOT's ``SafeMetadataFetcher`` (through
+Rows: protocol.md AS14–AS17, RS13, §5.3; CASE-26(3). The guard is DOT's ``SafeMetadataFetcher`` (through
 our ``LockiiMetadataFetcher``), tested with name resolution replaced so no real network is used. The
 document checks run against a local HTTP server through ``LoopbackFetcher``, which swaps only the
 guarded transport step for a plain loopback request (allowed here in tests, never configured outside).
@@ -81,6 +81,35 @@ def test_an_authorization_request_naming_a_private_client_url_gets_an_error_page
             "code_challenge": challenge, "code_challenge_method": "S256"}))
         assert response.status_code == 400 and "Location" not in response
     assert no_network == [] and not Application.objects.exists()
+
+
+def test_the_only_outbound_request_carries_nothing_of_the_inbound_one(no_network, monkeypatch, browser):
+    """RS13: no token passthrough. The CIMD fetch (the server's only outbound call) is made through
+    DOT's real guarded fetcher with its own fixed headers: never the caller's cookie or Authorization."""
+    sent = []
+
+    class RecordingPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def urlopen(self, method, path, headers=None, **kwargs):
+            sent.append((method, path, dict(headers or {})))
+            raise urllib3.exceptions.ProtocolError("recorded, not sent")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(urllib3, "HTTPSConnectionPool", RecordingPool)
+    cache.clear()
+    verifier, challenge = pkce_pair()
+    response = browser.get("/oauth/authorize?" + urlencode({
+        "response_type": "code", "client_id": CLIENT_URL, "redirect_uri": CB, "state": "S1",
+        "code_challenge": challenge, "code_challenge_method": "S256"}),
+        HTTP_AUTHORIZATION="Bearer inbound-secret-token", HTTP_X_API_KEY="lk_inbound")
+    assert response.status_code == 400  # the document could not be fetched
+    assert sent == [("GET", "/oauth/client.json",
+                     {"Host": "client.example", "Accept": "application/json, application/*+json"})]
+    assert browser.cookies and all(c.value not in str(sent) for c in browser.cookies.values())
 
 
 # ---- documents, through a local server ----------------------------------------------------------

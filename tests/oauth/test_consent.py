@@ -2,6 +2,9 @@
 
 Rows: protocol.md AS16, AS23, B5, B26, B28, O6, O14; CASE-11 (6), CASE-24; architecture.md
 "the consent page is an attack surface".
+RS18: not applicable: Lockii is its own authorization server and forwards no sign-in to a third-party
+AS with a static client id, so there is no confused-deputy proxy; every client, dynamic ones included,
+still gets the per-client consent page tested here (names the client and redirect URI, CSRF, no framing).
 """
 
 from __future__ import annotations

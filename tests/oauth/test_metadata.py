@@ -1,7 +1,7 @@
 """Discovery documents: one AS document at six URLs, protected-resource metadata, CORS, caching.
 
-Rows: protocol.md RS1–RS4, RS7, AS2–AS5, AS13, AS14, AS18, B30, B32, O15, O17; dot-notes 3.1, 3.2, 3.3,
-4.2 (prompt values), 4.3; CASE-01, 02, 03, 32, 42(4).
+Rows: protocol.md RS1–RS4, RS6, RS7, AS2–AS5, AS13, AS14, AS18, AS20, AS21, B30, B31, B32, O15, O17,
+O20; dot-notes 3.1, 3.2, 3.3, 4.2 (prompt values), 4.3; CASE-01, 02, 03, 32, 42(4).
 """
 
 from __future__ import annotations
@@ -133,3 +133,48 @@ def test_jwks_publishes_public_keys_only(db):
         assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig" and key["kid"]
         assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
     assert "max-age" in response["Cache-Control"]
+
+
+def test_resources_advertise_the_baseline_scopes_a_default_request_gets(db):
+    """RS6: PRM ``scopes_supported`` is the minimal set (what an empty ``scope`` is granted), nothing more."""
+    from oauth2_provider.settings import oauth2_settings
+
+    for url in PRM_URLS:
+        assert Client().get(url).json()["scopes_supported"] == oauth2_settings.DEFAULT_SCOPES
+
+
+@pytest.mark.parametrize("headers", [
+    {"HTTP_HOST": "localhost:8000"}, {"HTTP_HOST": "[::1]:8000"},
+    {"HTTP_X_FORWARDED_HOST": "attacker.example", "HTTP_X_FORWARDED_PROTO": "https"},
+    {"HTTP_FORWARDED": "host=attacker.example;proto=https", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+], ids=["localhost", "ipv6", "x-forwarded", "forwarded"])
+def test_the_issuer_and_every_url_ignore_host_and_forwarded_headers(db, headers):
+    """AS20, B31: clients key credentials by issuer, so it is the configured origin whatever the request says.
+
+    Forwarded headers never change a URL (no ``USE_X_FORWARDED_HOST``/``SECURE_PROXY_SSL_HEADER``); only
+    ``X-Forwarded-For`` is believed, and only from LOCKII_TRUSTED_PROXIES (tests/ops/test_client_ip.py).
+    """
+    plain = Client().get(AS_URLS[0]).json()
+    doc = Client().get(AS_URLS[0], **headers).json()
+    assert doc == plain and doc["issuer"] == ORIGIN
+    for url, resource in PRM_URLS.items():
+        prm = Client().get(url, **headers).json()
+        assert prm["resource"] == resource and prm["authorization_servers"] == [ORIGIN]
+
+
+def test_every_client_registration_path_is_offered(as_doc):
+    """AS21: a client trying pre-registered, then CIMD, then DCR finds each one available."""
+    from tests.oauth.oauth_kit import register
+
+    assert as_doc["client_id_metadata_document_supported"] is True
+    assert as_doc["registration_endpoint"] == ORIGIN + "/oauth/register"
+    assert register().client_id  # DCR answers 201 (pre-registered apps: tests/oauth/test_apps_service.py)
+
+
+def test_rp_initiated_logout_is_not_offered(as_doc):
+    """O20: not offered, so not advertised: no ``end_session_endpoint``, and nothing honours
+    ``post_logout_redirect_uri`` (sign-out is a POST with CSRF that always lands on /login)."""
+    assert "end_session_endpoint" not in as_doc
+    assert "backchannel_logout_supported" not in as_doc and "frontchannel_logout_supported" not in as_doc
+    for path in ("/oauth/logout", "/oauth/end_session", "/logout/"):
+        assert Client().get(path).status_code == 404

@@ -1,6 +1,6 @@
 """Refresh tokens, resources (RFC 8707) and ID tokens.
 
-Rows: protocol.md AS10, AS12, AS22, B18, B19, B22, B23, O1, O3, O8–O11, O14, O16; dot-notes 4.1, 4.8;
+Rows: protocol.md AS10, AS12, AS22, B18, B19, B20, B22, B23, O1, O3, O8–O11, O14, O16; dot-notes 4.1, 4.8;
 CASE-07, CASE-08, CASE-19, CASE-42.
 """
 
@@ -222,6 +222,7 @@ def test_access_tokens_are_short_lived(browser, pub):
 
 
 def test_a_refresh_token_idle_longer_than_its_lifetime_is_refused(browser, pub):
+    """B20: refresh tokens expire after inactivity."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -230,3 +231,31 @@ def test_a_refresh_token_idle_longer_than_its_lifetime_is_refused(browser, pub):
     idle = timedelta(seconds=settings.REFRESH_TOKEN_SECONDS + 1)
     AccessToken.objects.update(expires=timezone.now() - idle)
     assert refresh(pub.client_id, body["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_the_refresh_lifetime_counts_from_the_last_use_not_from_sign_in(browser, pub):
+    """B20: expiry is by inactivity: a grant in use lives on past LOCKII_REFRESH_TOKEN_SECONDS."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = tokens_for(browser, pub)
+    almost = timedelta(seconds=settings.REFRESH_TOKEN_SECONDS - 60)
+    AccessToken.objects.update(expires=timezone.now() - almost, created=timezone.now() - almost)
+    RefreshToken.objects.update(created=timezone.now() - almost)
+    second = refresh(pub.client_id, first["refresh_token"])
+    assert second.status_code == 200, second.content
+    # The grant is now older than the lifetime, but its tokens were just renewed.
+    third = refresh(pub.client_id, second.json()["refresh_token"])
+    assert third.status_code == 200 and api_status(third.json()["access_token"]) == 200
+
+
+def test_signing_out_of_lockii_leaves_connected_apps_connected(browser, pub):
+    """B20 policy: sign-out ends the browser session only. An app's grant ends when the user disconnects
+    it, revokes a token, or is disabled (test_a_disabled_user_can_no_longer_refresh); there is no
+    password change yet to hook a revocation to."""
+    first = tokens_for(browser, pub)
+    assert browser.post("/logout").status_code == 302
+    assert browser.get("/settings/integrations").status_code == 302  # signed out
+    after = refresh(pub.client_id, first["refresh_token"])
+    assert after.status_code == 200 and api_status(after.json()["access_token"]) == 200

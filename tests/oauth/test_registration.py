@@ -1,6 +1,6 @@
 """Dynamic client registration (RFC 7591) and management (RFC 7592).
 
-Rows: protocol.md AS8, AS18, AS19, B3, B25, B37, §3.2 rule 4; dot-notes 3.1 (ALLOWED_REDIRECT_URI_SCHEMES,
+Rows: protocol.md AS8, AS18, AS19, B3, B25, B37, O18, §3.2 rule 4; dot-notes 3.1 (ALLOWED_REDIRECT_URI_SCHEMES,
 DCR_REGISTRATION_TOKEN_EXPIRE_SECONDS), 3.8, 4.5, 4.6; CASE-13, 23, 26(1–2), 40 (DCR part).
 """
 
@@ -101,6 +101,36 @@ def test_cursor_registering_several_kinds_of_redirect_at_once_succeeds(db):
     uris = ["http://localhost:8787/callback", "cursor://anysphere.cursor-mcp/oauth/callback",
             "https://www.cursor.com/agents/mcp/oauth/callback"]
     assert post({"redirect_uris": uris, "token_endpoint_auth_method": "none"}).json()["redirect_uris"] == uris
+
+
+@pytest.mark.parametrize("application_type,uris", [
+    ("web", ["http://127.0.0.1:5000/cb", "https://app.example/cb"]),
+    ("native", ["https://app.example/cb"]),
+    ("native", ["cursor://anysphere.cursor-mcp/oauth/callback", "http://localhost:8787/callback"]),
+    (None, ["http://localhost:8787/callback"]),
+])
+def test_application_type_is_recorded_but_redirect_uris_follow_one_policy(db, browser, application_type, uris):
+    """O18 policy: ``application_type`` (default ``web``) is stored and echoed but does not narrow the
+    redirect-URI rules. Enforcing the OIDC ``web`` rules (https only, no localhost) would break the MCP
+    clients that omit it and register loopback callbacks; every client already gets the one strict
+    policy (https, loopback http, listed private schemes), so nothing unsafe is let through."""
+    body = {"redirect_uris": uris, "token_endpoint_auth_method": "none"}
+    if application_type:
+        body["application_type"] = application_type
+    response = post(body)
+    assert response.status_code == 201, response.content
+    assert response.json()["application_type"] == (application_type or "web")
+    client = register(redirect_uris=uris, application_type=application_type or "web")
+    for uri in uris:
+        assert redeem(get_code(browser, client, redirect_uri=uri)).status_code == 200
+
+
+@pytest.mark.parametrize("application_type", ["web", "native"])
+def test_application_type_never_opens_the_redirect_policy(db, application_type):
+    """O18: neither type admits plain http to a non-loopback host."""
+    response = post({"redirect_uris": ["http://app.example/cb"], "token_endpoint_auth_method": "none",
+                     "application_type": application_type})
+    assert_refused(response, "invalid_redirect_uri")
 
 
 @pytest.mark.parametrize("body,why", [

@@ -1,12 +1,13 @@
 """/oauth/token with real PKCE flows: codes, PKCE, redirect binding, replay, errors, client auth.
 
-Rows: protocol.md B6–B13, B17, B33, AS6, AS10–AS11; dot-notes 4.9, 4.10, 4.11; CASE-14, 15, 17, 41.
+Rows: protocol.md AS1, B6–B13, B17, B21, B24, B33, AS6, AS10–AS11; dot-notes 4.9, 4.10, 4.11; CASE-14, 15, 17, 41.
 """
 
 from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -181,6 +182,39 @@ def test_parallel_redemptions_of_one_code_issue_one_token_set(world):
     assert RefreshToken.objects.filter(revoked__isnull=True).count() == 0
 
 
+@pytest.mark.parametrize("kind", ["pub", "conf"])
+def test_public_and_confidential_clients_both_need_pkce_and_confidential_ones_their_secret(browser, kind, request):
+    """AS1: one OAuth 2.1 code flow for both client types; PKCE is never optional, even with a secret."""
+    client = request.getfixturevalue(kind)
+    query = {"response_type": "code", "client_id": client.client_id, "redirect_uri": CB, "state": "S1",
+             "scope": "openid"}
+    response = browser.get("/oauth/authorize?" + urlencode(query))
+    assert response.status_code == 302 and "error=invalid_request" in response["Location"]
+
+    # oauthlib calls a missing verifier invalid_request (MissingCodeVerifierError), a wrong one invalid_grant.
+    assert_token_error(redeem(get_code(browser, client), secret=client.secret, code_verifier=None),
+                       "invalid_request")
+    if client.secret:
+        assert_token_error(redeem(get_code(browser, client)), "invalid_client", status=401)
+    assert redeem(get_code(browser, client), secret=client.secret).status_code == 200
+
+
+def test_sender_constrained_tokens_are_not_offered(browser, pub):
+    """B21: no DPoP (or mTLS binding): not advertised, and a DPoP proof is ignored, giving a Bearer token.
+
+    Refresh-token rotation with reuse detection is the public-client protection instead (RFC 9700 §4.14.2).
+    """
+    doc = Client().get("/.well-known/oauth-authorization-server").json()
+    assert "dpop_signing_alg_values_supported" not in doc
+    assert "tls_client_certificate_bound_access_tokens" not in doc
+    code = get_code(browser, pub)
+    form = {"grant_type": "authorization_code", "code": code.code, "redirect_uri": CB, "client_id": pub.client_id,
+            "code_verifier": code.verifier}
+    response = Client().post(TOKEN, form, HTTP_DPOP="eyJhbGciOiJFUzI1NiIsInR5cCI6ImRwb3Arand0In0.e30.sig")
+    assert response.status_code == 200 and response.json()["token_type"] == "Bearer"
+    assert api_get(response.json()["access_token"]).status_code == 200
+
+
 # ---- client authentication (CASE-23, CASE-41, B33) ---------------------------------------------
 
 def test_a_confidential_client_authenticates_with_post_or_basic(browser, conf):
@@ -231,6 +265,8 @@ def test_a_secret_with_reserved_characters_works_form_encoded_in_basic(browser, 
 
 
 def test_client_secrets_use_the_fast_hash_not_argon2(conf):
+    """B24: secrets are stored hashed. Asymmetric client authentication (``private_key_jwt``, mTLS) is
+    not offered: refused at registration (test_registration.py) and never advertised (test_metadata.py)."""
     stored = Application.objects.get(client_id=conf.client_id).client_secret
     assert stored.startswith("lockii_secret_sha256$") and conf.secret not in stored
 

@@ -1,6 +1,6 @@
 """The sign-in page as the OAuth flow uses it: the way back to /oauth/authorize, auth_time, headers.
 
-Rows: protocol.md B4 (no open redirect), B27, B28; OIDC Core auth_time (O7); dot-notes 3.9 (no
+Rows: protocol.md B4 (no open redirect), B27, B28, O20; OIDC Core auth_time (O7); dot-notes 3.9 (no
 ``no-referrer`` on the sign-in page, or Chromium's ``Origin: null`` fails Django's CSRF check).
 """
 
@@ -46,6 +46,17 @@ def test_sign_in_goes_back_to_the_authorization_request_unchanged(world):
 def test_sign_in_never_sends_the_user_off_site(world, target):
     response = sign_in(Client(), world.manager_l1.email, target)
     assert response.status_code == 302 and response["Location"] == "/settings/integrations"
+
+
+def test_sign_out_never_follows_a_post_logout_redirect_uri(world):
+    """O20, B4: RP-initiated logout is not offered; sign-out ignores any target it is given."""
+    client = Client()
+    sign_in(client, world.manager_l1.email)
+    query = urlencode({"post_logout_redirect_uri": "https://evil.example/bye", "next": "https://evil.example/"})
+    response = client.post("/logout?" + query, {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/login"
+    assert "_auth_user_id" not in client.session
+    assert Client().get("/logout?" + query).status_code == 405  # never a GET a third-party page can trigger
 
 
 def test_sign_in_records_auth_time_in_the_session(world):

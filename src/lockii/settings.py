@@ -9,7 +9,8 @@ LOCKII_DATA_DIR
     Folder for the embedded SQLite file. Default: ``./var``.
 LOCKII_PUBLIC_URL
     The public origin, no path (``https://dash.lockii.app``). It is the OAuth issuer and the base of
-    every resource identifier. Default: ``http://127.0.0.1:8000``.
+    every resource identifier. https is required except on loopback (or with LOCKII_DEV=1).
+    Default: ``http://127.0.0.1:8000``.
 LOCKII_SECRET_KEY
     Django secret (32+ characters); also the key that encrypts signing keys at rest. Every node of
     one deployment needs the same value. Required unless LOCKII_DEV=1.
@@ -80,6 +81,10 @@ PUBLIC_URL = _env("LOCKII_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 _public = urlsplit(PUBLIC_URL)
 if _public.scheme not in ("http", "https") or not _public.netloc or _public.path not in ("", "/"):
     raise SystemExit("LOCKII_PUBLIC_URL must be an origin such as https://dash.lockii.app (no path)")
+if _public.scheme == "http" and _public.hostname not in ("127.0.0.1", "localhost", "::1") and not DEV:
+    # OAuth 2.1 §1.5: tokens, codes and passwords travel only over TLS, except on loopback.
+    raise SystemExit("LOCKII_PUBLIC_URL must use https unless it is a loopback address "
+                     "(or LOCKII_DEV=1 for a trial on a private network)")
 API_RESOURCE = f"{PUBLIC_URL}/api/v1"
 MCP_RESOURCE = f"{PUBLIC_URL}/api/mcp/user"
 

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,23 +78,27 @@ class LiveServer:
         self.log = Path(env["LOCKII_DATA_DIR"]) / f"server-{port}.log"
 
     def start(self, *, migrate: bool = True) -> "LiveServer":
-        args = [LOCKII, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        """Start serving on a socket bound here first: requests queue in its backlog until the server
+        accepts them, so the first one simply waits for start-up (bounded by its timeout), no polling."""
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        args = [LOCKII, "serve", "--fd", str(listener.fileno())]
         if not migrate:
             args.append("--no-migrate")
-        with self.log.open("w") as log:  # the child keeps its own copy of the descriptor
-            self.proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"lockii serve exited early:\n{self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)  # polling interval while waiting for the port; bounded by the deadline
-        self.stop()
-        raise AssertionError(f"lockii serve not ready in {READY_TIMEOUT_S}s:\n{self.log.read_text()}")
+        with listener, self.log.open("w") as log:  # the child keeps its own copies of both
+            self.proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                         pass_fds=(listener.fileno(),))
+        try:
+            ready = httpx.get(self.url + "/readyz", timeout=READY_TIMEOUT_S)
+        except httpx.TransportError as exc:  # the server died: its copy of the socket closed with it
+            self.stop()
+            raise AssertionError(f"lockii serve did not start ({exc!r}):\n{self.log.read_text()}") from None
+        if ready.status_code != 200:
+            self.stop()
+            raise AssertionError(f"lockii serve not ready ({ready.status_code}):\n{self.log.read_text()}")
+        return self
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import signal
+import socket
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from lockii.ops.planner import refresh_statistics
 
@@ -31,14 +32,18 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
         parser.add_argument("--no-migrate", action="store_true", help="skip applying migrations")
+        parser.add_argument("--fd", type=int, help="serve on this inherited, already listening socket "
+                                                    "(socket activation; --host/--port are then ignored)")
 
-    def handle(self, *args, host, port, workers, no_migrate, **options):
+    def handle(self, *args, host, port, workers, no_migrate, fd, **options):
         import uvicorn
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
             refresh_statistics()
-        self.stdout.write(f"Lockii listening on http://{host}:{port}")
+        if fd is not None and workers != 1:
+            raise CommandError("--fd serves with one worker")
+        self.stdout.write(f"Lockii listening on {f'socket {fd}' if fd is not None else f'http://{host}:{port}'}")
         self.stdout.flush()
         _absorb_stop_signals()
         app = "lockii.asgi:application"
@@ -50,6 +55,10 @@ class Command(BaseCommand):
             gc.freeze()
         # On SIGTERM/SIGINT uvicorn stops accepting, lets in-flight requests finish (at most 20 s),
         # runs the lifespan shutdown (MCP session manager) and returns.
-        uvicorn.run(app, host=host, port=port, workers=workers,
-                    log_level="warning", access_log=False, lifespan="on",
-                    timeout_graceful_shutdown=20, proxy_headers=False)
+        options = dict(log_level="warning", access_log=False, lifespan="on",
+                       timeout_graceful_shutdown=20, proxy_headers=False)
+        if fd is None:
+            uvicorn.run(app, host=host, port=port, workers=workers, **options)
+            return
+        # uvicorn's own ``fd`` option assumes a Unix socket; handing it the socket object keeps TCP.
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[socket.socket(fileno=fd)])

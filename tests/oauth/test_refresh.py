@@ -11,10 +11,13 @@ import json
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from jwcrypto import jwk, jwt
 
-from lockii.oauth.models import AccessToken, RefreshToken
+from lockii.oauth import bearer as bearer_tokens
+from lockii.oauth.models import AccessToken, RefreshToken, SigningKey
 from tests.oauth.oauth_kit import (
     bearer, get_code, jwt_claims, jwt_header, redeem, refresh, register, tokens_for,
 )
@@ -211,6 +214,34 @@ def test_refreshing_an_openid_grant_gives_a_fresh_id_token_for_the_same_subject(
     second = refresh(pub.client_id, first["refresh_token"]).json()
     claims = _verify(second["id_token"])
     assert claims["sub"] == world.manager_l1.pk and claims["aud"] == pub.client_id
+
+
+def test_the_access_token_of_a_refresh_links_the_id_token_it_was_issued_with(browser, pub):
+    first = tokens_for(browser, pub)
+    second = refresh(pub.client_id, first["refresh_token"]).json()
+    row = AccessToken.objects.select_related("id_token").get(
+        token_checksum=bearer_tokens.checksum(second["access_token"]))
+    assert row.id_token is not None and str(row.id_token.jti) == _verify(second["id_token"])["jti"]
+    assert jwt_header(second["id_token"])["kid"] == SigningKey.objects.get(state=SigningKey.CURRENT).kid
+
+
+# Statements of one refresh grant with an ID token, counted so that a regression shows:
+#   rate-limit read; transaction; client; refresh token with its user, company and client (one join);
+#   current signing key; ID token insert (DOT's savepoint); rotation in DOT's savepoint: lock the
+#   refresh token and its access token, RefreshToken.revoke() (its own savepoint, re-lock, read and
+#   delete the access token, save the refresh token), insert the new access and refresh tokens.
+REFRESH_GRANT_STATEMENTS = 22
+
+
+def test_one_refresh_grant_runs_a_known_number_of_sql_statements(browser, pub):
+    first = tokens_for(browser, pub, scope="openid profile email offline_access")
+    with CaptureQueriesContext(connection) as queries:
+        second = refresh(pub.client_id, first["refresh_token"])
+    assert second.status_code == 200 and second.json()["id_token"]
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == REFRESH_GRANT_STATEMENTS, "\n".join(s[:120] for s in statements)
+    assert sum("oauth_signingkey" in s for s in statements) == 1
+    assert sum('FROM "oauth_application"' in s for s in statements) == 1  # not again for the refresh token
 
 
 def test_access_tokens_are_short_lived(browser, pub):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -32,6 +34,8 @@ KEY_BITS = 2048
 JWKS_MAX_AGE = 3600  # Cache-Control max-age of /oauth/jwks
 _lock = threading.Lock()
 _cache: dict[str, object] = {}  # grows by one entry per key ever used by this process
+# Inside ``one_signing_key()``: a list holding the key the first ``signing_jwk()`` call read.
+_held: ContextVar[list | None] = ContextVar("lockii_signing_key_held", default=None)
 
 
 class KeyStoreError(Exception):
@@ -94,13 +98,34 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+@contextmanager
+def one_signing_key():
+    """Within the block, ``signing_jwk()`` reads the current key once and then returns that same key.
+
+    For one token response only, never across requests: every response still looks the key up, so
+    all nodes follow a rotation at once. DOT's ``finalize_id_token`` reads ``Application.jwk_key``
+    twice (for the ``kid`` header, then to sign); held, the two cannot disagree across a rotation.
+    """
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def signing_jwk() -> jwk.JWK:
     """The private key that signs new ID tokens (one indexed query, so every node follows a rotation)."""
+    held = _held.get()
+    if held:
+        return held[0]
     row = SigningKey.objects.filter(state=SigningKey.CURRENT).only("kid", "private_pem_encrypted").first()
     if row is None:
         ensure_keys()
         row = SigningKey.objects.get(state=SigningKey.CURRENT)
-    return _parsed("private:" + row.kid, lambda: _private_jwk(row))
+    key = _parsed("private:" + row.kid, lambda: _private_jwk(row))
+    if held is not None:
+        held.append(key)
+    return key
 
 
 def published_rows() -> list[SigningKey]:

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -147,7 +149,41 @@ class AccessToken(AbstractAccessToken):
         swappable = "OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL"
 
 
+# True until the next RefreshToken query is built inside ``owner_joined_to_next_lookup()``.
+_join_owner: ContextVar[bool] = ContextVar("lockii_refresh_token_join_owner", default=False)
+
+
+class RefreshTokenManager(models.Manager):
+    """The default manager, able to join a token's user, company and client into one lookup."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if _join_owner.get():
+            # One query only, never DOT's locking ones: FOR UPDATE would lock the joined rows too.
+            _join_owner.set(False)
+            queryset = queryset.select_related("user__company", "application")
+        return queryset
+
+
+@contextmanager
+def owner_joined_to_next_lookup():
+    """Join user, company and client into the next RefreshToken query built inside the block.
+
+    ``OAuth2Validator.validate_refresh_token`` selects the token with ``select_related("access_token")``
+    only, then reads ``rt.user`` and ``rt.application`` (a query each), and our ID token claims
+    (``validator.user_claims``) read the user's company (a third). Its lookup is the first
+    RefreshToken query it builds; the count test in tests/oauth/test_refresh.py shows if that changes.
+    """
+    token = _join_owner.set(True)
+    try:
+        yield
+    finally:
+        _join_owner.reset(token)
+
+
 class RefreshToken(AbstractRefreshToken):
+    objects = RefreshTokenManager()
+
     class Meta(AbstractRefreshToken.Meta):
         swappable = "OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL"
 

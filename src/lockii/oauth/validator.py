@@ -27,7 +27,9 @@ from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from lockii.oauth import keys, resources
-from lockii.oauth.models import AccessToken, Grant, IDToken, RefreshToken, revoke_family
+from lockii.oauth.models import (
+    AccessToken, Grant, IDToken, RefreshToken, owner_joined_to_next_lookup, revoke_family,
+)
 
 log = logging.getLogger("lockii.oauth")
 
@@ -237,7 +239,7 @@ class LockiiValidator(OAuth2Validator):
         id_token = token.get("id_token")
         access_token = AccessToken(
             user=request.user, scope=token["scope"], expires=expires,
-            id_token=self._load_id_token(id_token) if id_token else None,
+            id_token=self._issued_id_token(id_token, request) if id_token else None,
             application=request.client, source_refresh_token=source_refresh_token,
             resource=getattr(request, "resource", []), family=getattr(request, "token_family", None),
         )
@@ -258,7 +260,8 @@ class LockiiValidator(OAuth2Validator):
         return refresh_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+        with owner_joined_to_next_lookup():  # one query where DOT's lookup took four
+            valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
         if valid and request.user.disabled:
             return False
         return valid
@@ -302,6 +305,25 @@ class LockiiValidator(OAuth2Validator):
         if auth_time:  # the sign-in that led to this code, not the user's latest sign-in anywhere
             claims["auth_time"] = int(auth_time.timestamp())
         return claims, expiration
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        # One key lookup for DOT's two reads of Application.jwk_key (see keys.one_signing_key).
+        with keys.one_signing_key():
+            serialized = super().finalize_id_token(id_token, token, token_handler, request)
+        request.lockii_id_token = (serialized, request.id_token)
+        return serialized
+
+    def _issued_id_token(self, token, request):
+        """The IDToken row of an ID token finalised in this request, else DOT's verify-and-load.
+
+        ``OAuth2Validator._create_access_token`` verifies the ID token it was just handed (reading
+        every published key) and selects its row by ``jti``: for the token this request signed, that
+        row is the one ``finalize_id_token`` saved.
+        """
+        issued = getattr(request, "lockii_id_token", None)
+        if issued is not None and issued[0] == token:
+            return issued[1]
+        return self._load_id_token(token)
 
     def _get_key_for_token(self, token):
         # DOT checks only the client's current key (Application.jwk_key); tokens signed before a

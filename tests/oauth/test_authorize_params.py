@@ -107,6 +107,14 @@ def test_no_resource_binds_both_first_party_resources_not_everything(user_client
     assert sorted(Grant.objects.get().resource) == sorted([API, MCP])
 
 
+@pytest.mark.parametrize("origin", [settings.PUBLIC_URL, settings.PUBLIC_URL + "/"])
+def test_the_origin_advertised_by_the_root_metadata_binds_both_resources(user_client, app, origin):
+    """The root protected resource metadata names the origin as its resource; asking for it works."""
+    assert Client().get("/.well-known/oauth-protected-resource").json()["resource"] == settings.PUBLIC_URL
+    consented(user_client, app, resource=origin)
+    assert sorted(Grant.objects.get().resource) == sorted([API, MCP])
+
+
 def test_the_consent_page_names_what_the_resource_reaches(user_client, app):
     page = authorize(user_client, app, resource=MCP)
     assert b"AI tools (MCP)" in page.content and b"REST API" not in page.content

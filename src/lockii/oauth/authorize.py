@@ -176,11 +176,10 @@ def bound_resources(request) -> list[str]:
     """
     bound = []
     for value in request.GET.getlist("resource"):
-        resource = resources.canonical(value)
-        if resource is None:
+        named = resources.expand(value)
+        if named is None:
             raise _RequestProblem("invalid_target", "The resource is not served by this server.")
-        if resource not in bound:
-            bound.append(resource)
+        bound += [r for r in named if r not in bound]
     return bound
 
 

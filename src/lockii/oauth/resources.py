@@ -44,6 +44,18 @@ def canonical(uri: object) -> str | None:
     return None
 
 
+def expand(uri: object) -> list[str] | None:
+    """The first-party resources ``uri`` names: one of ours, or both for the origin itself (whose
+    metadata, ``/.well-known/oauth-protected-resource``, names the origin as its resource); None
+    when it names neither."""
+    one = canonical(uri)
+    if one is not None:
+        return [one]
+    if isinstance(uri, str) and _key(uri.strip()) == _key(settings.PUBLIC_URL):
+        return list(first_party())
+    return None
+
+
 def for_path(path: str) -> str | None:
     """The resource a request path belongs to (used instead of the Host header, dot-notes 3.6)."""
     for resource in first_party():

@@ -121,11 +121,10 @@ class LockiiValidator(OAuth2Validator):
             requested = requested.split()
         bound = []
         for value in requested:
-            canonical = resources.canonical(value)
-            if canonical is None:
+            named = resources.expand(value)
+            if named is None:
                 raise _invalid_target(request, "The resource is not served here.")
-            if canonical not in bound:
-                bound.append(canonical)
+            bound += [r for r in named if r not in bound]
         request.resource = bound or list(resources.first_party())
         grant = super()._create_authorization_code(request, code, expires)
         auth_time = getattr(request, "auth_time", None)
@@ -201,10 +200,10 @@ class LockiiValidator(OAuth2Validator):
             body = [v for k, v in (getattr(request, "decoded_body", None) or []) if k == "resource"]
             requested = body if len(body) > 1 else [requested]
         if requested:
-            canonical = [resources.canonical(r) for r in requested if r and r.strip()]
-            if any(c is None for c in canonical):
+            named = [resources.expand(r) for r in requested if r and r.strip()]
+            if any(n is None for n in named):
                 raise _invalid_target(request, "The resource is not served here.")
-            request.resource = list(dict.fromkeys(canonical))
+            request.resource = list(dict.fromkeys(r for n in named for r in n))
         super()._check_and_set_request_resource(request)
 
     def authenticate_client(self, request, *args, **kwargs):

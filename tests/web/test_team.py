@@ -55,6 +55,7 @@ def test_adding_rejects_bad_input_with_a_form_page(world, signed_in):
     cases = [
         {"email": "not-an-email"},
         {"password": "short"},
+        {"password": "nine-char"},  # the form states the same minimum as the account service (10)
         {"role": "superuser"},
         {"access": "some"},  # no location chosen
         {"access": "some", "locations": [world.lb.id]},  # company B's location
@@ -70,6 +71,12 @@ def test_adding_rejects_bad_input_with_a_form_page(world, signed_in):
         assert "Beta Depot" not in html
     assert not User.objects.filter(email="new.person@example.test").exists()
     assert User.objects.filter(company=world.a).count() == 4
+
+
+def test_the_add_form_states_the_real_minimum_and_defaults_to_staff(world, signed_in):
+    html = signed_in(world.owner_a).get(TEAM).content.decode()
+    assert "10 characters or more" in html
+    assert '<option value="staff" selected>' in html
 
 
 def test_an_admin_cannot_create_or_promote_to_owner(world, signed_in):

@@ -7,6 +7,7 @@ from django import forms
 from lockii.catalogue.models import Location
 from lockii.identity.principal import Principal
 from lockii.identity.scoping import scoped
+from lockii.identity.accounts import MIN_PASSWORD_LENGTH
 from lockii.identity.team import ALL, grantable_roles
 
 
@@ -25,6 +26,7 @@ class AccessFields(forms.Form):
     def __init__(self, principal: Principal, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, r.title()) for r in grantable_roles(principal)]
+        self.fields["role"].initial = "staff"  # the least surprising default, not the highest role
         visible = scoped(principal, Location).filter(archived=False).order_by("name")
         self.fields["locations"].choices = [(loc.id, loc.name) for loc in visible]
         # A user limited to some locations cannot hand out "all locations".
@@ -50,7 +52,8 @@ class AddUserForm(AccessFields):
 
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     name = forms.CharField(max_length=200, required=False)
-    password = forms.CharField(min_length=8, max_length=1024, help_text="8 characters or more; share it privately.",
+    password = forms.CharField(min_length=MIN_PASSWORD_LENGTH, max_length=1024,
+                               help_text=f"{MIN_PASSWORD_LENGTH} characters or more; share it privately.",
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 

@@ -70,6 +70,16 @@ def test_api_key_in_the_query_is_not_logged(mcp, mcp_world, caplog):
     assert lines[-1].fields["query"] == "api_key=%5Bredacted%5D"
 
 
+def test_every_answer_carries_the_logged_request_id(mcp, mcp_world, key_a, caplog):
+    with caplog.at_level(logging.INFO, logger="lockii.request"):
+        ok = mcp.post(initialize(), legacy_headers(**key_a))
+        denied = mcp.post(initialize(), legacy_headers())
+        traced = mcp.post(initialize(), {**legacy_headers(**key_a), "X-Request-ID": "trace-12345678"})
+    logged = [r.fields["request_id"] for r in caplog.records if r.name == "lockii.request"]
+    assert logged == [ok.headers["x-request-id"], denied.headers["x-request-id"], "trace-12345678"]
+    assert traced.headers["x-request-id"] == "trace-12345678" and denied.status_code == 401
+
+
 def test_only_the_exact_path_is_mcp(mcp, mcp_world, key_a):
     for path in (PATH + "/", PATH + "x", PATH + "/tools"):
         r = mcp.post(initialize(), legacy_headers(**key_a), url=path)

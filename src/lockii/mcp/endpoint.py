@@ -38,6 +38,7 @@ from lockii.mcp.tools import ToolCatalog
 from lockii.oauth.challenge import bearer_challenge
 from lockii.oauth.metadata import PRM_SCOPES
 from lockii.ops.client_ip import client_ip
+from lockii.ops.middleware import request_id_from
 from lockii.ops.redact import redact_query
 
 log = logging.getLogger("lockii.request")
@@ -102,17 +103,22 @@ class McpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 0
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        # The same request id as Django's edge (lockii.ops.middleware): kept if well-formed, echoed back.
+        request_id = request_id_from(headers.get("x-request-id"))
 
         async def logged_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"x-request-id", request_id.encode())]}
             await send(message)
 
         try:
             await self._handle(scope, receive, logged_send)
         finally:
-            self._log(scope, status, started)
+            self._log(scope, headers, request_id, status, started)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         manager, bridge, security = self._manager, self._bridge, self._security
@@ -152,11 +158,10 @@ class McpEndpoint:
         await manager.handle_request(scope, receive, send_with_cors)
 
     @staticmethod
-    def _log(scope: Scope, status: int, started: float) -> None:
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    def _log(scope: Scope, headers: dict[str, str], request_id: str, status: int, started: float) -> None:
         peer = (scope.get("client") or ("", 0))[0]
         log.info("request", extra={"fields": {
-            "method": scope.get("method"), "path": scope.get("path"),
+            "request_id": request_id, "method": scope.get("method"), "path": scope.get("path"),
             "query": redact_query(scope.get("query_string", b"").decode("latin-1")),
             "status": status, "ms": round((time.perf_counter() - started) * 1000, 2),
             "ip": client_ip({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": headers.get("x-forwarded-for", "")}),

@@ -24,6 +24,13 @@ def lockii(env, *args, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([LOCKII, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
+def test_a_database_not_migrated_yet_is_one_clear_line_not_a_traceback(env):
+    done = lockii(env, "company", "list")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "lockii migrate" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 2
+
+
 def test_migrate_from_empty_then_manage_users_and_keys(env):
     run_cli(env, "migrate", "--no-input", "-v", "0")
     plan = run_cli(env, "showmigrations", "--plan")

@@ -16,7 +16,6 @@ Every redirect to the client carries ``iss`` (RFC 9207) and is a 303 after a POS
 from __future__ import annotations
 
 import logging
-import re
 import time
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -36,20 +35,16 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView
 from oauthlib.common import add_params_to_uri
 
-from lockii.oauth import consent, resources
+from lockii.oauth import consent
+from lockii.oauth.authorize_checks import RequestProblem, max_age, validated_request
 
 log = logging.getLogger(__name__)
 
-# RFC 7636 §4.2: the S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters.
-S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 # Other prompt values (e.g. ``create``) are ignored; one account per session, so select_account
 # means signing in again.
 REAUTH_PROMPTS = frozenset({"login", "select_account"})
 # Set when this endpoint sends a signed-in user to sign in again; only a real sign-in clears it.
 REAUTH_SESSION_KEY = "oauth_reauth_pending"
-# Parameters that may appear once only; oauthlib itself refuses repeats of the core five (fatal).
-SINGLE_PARAMS = ("code_challenge", "code_challenge_method", "nonce", "prompt", "max_age", "claims")
 
 
 @receiver(user_logged_in, dispatch_uid="lockii.oauth.authorize.reauthenticated")
@@ -86,120 +81,6 @@ class _ConsentCsrfMiddleware(CsrfViewMiddleware):
 
 
 _consent_csrf = decorator_from_middleware(_ConsentCsrfMiddleware)
-
-
-class _RequestProblem(Exception):
-    """A non-fatal problem with a request whose client and redirect URI are valid."""
-
-    def __init__(self, error: str, description: str):
-        super().__init__(description)
-        self.error, self.description = error, description
-
-
-# ---- our checks after oauthlib's: each refuses one thing, answered by an error redirect ----------
-
-def _check_response_type(request, credentials) -> None:
-    if credentials.get("response_type") != "code":
-        raise _RequestProblem("unsupported_response_type", "Only response_type=code is supported.")
-
-
-def _check_single_parameters(request, credentials) -> None:
-    for name in SINGLE_PARAMS:
-        if len(request.GET.getlist(name)) > 1:
-            raise _RequestProblem("invalid_request", f"The {name} parameter may appear only once.")
-
-
-def _check_pkce(request, credentials) -> None:
-    # oauthlib turns a missing method into "plain", and DOT refuses plain only after the user
-    # approved (OAuth2Validator._create_authorization_code): refuse both before any page.
-    if credentials.get("code_challenge_method") != "S256":
-        raise _RequestProblem("invalid_request", "code_challenge_method must be S256.")
-    if not S256_CHALLENGE.fullmatch(credentials.get("code_challenge") or ""):
-        raise _RequestProblem("invalid_request",
-                              "code_challenge must be the 43-character BASE64URL(SHA-256(code_verifier)).")
-
-
-def _check_response_mode(request, credentials) -> None:
-    # oauthlib would put the code in the fragment for response_mode=fragment; we answer in the query only.
-    if request.GET.get("response_mode", "query") != "query":
-        raise _RequestProblem("invalid_request", "Only response_mode=query is supported.")
-
-
-def _check_request_objects(request, credentials) -> None:
-    # OIDC Core §6.1, §6.2: the named errors for request objects a provider does not support.
-    if "request" in request.GET:
-        raise _RequestProblem("request_not_supported", "Request objects are not supported.")
-    if "request_uri" in request.GET:
-        raise _RequestProblem("request_uri_not_supported", "request_uri is not supported.")
-
-
-def _check_state_and_nonce(request, credentials) -> None:
-    state, nonce = credentials.get("state") or "", _nonce(request, credentials)
-    if CONTROL_CHARS.search(state) or CONTROL_CHARS.search(nonce):
-        raise _RequestProblem("invalid_request", "state and nonce may not contain control characters.")
-    if len(nonce) > consent.MAX_NONCE:
-        raise _RequestProblem("invalid_request", f"nonce may have at most {consent.MAX_NONCE} characters.")
-
-
-def _check_prompt(request, credentials) -> None:
-    prompt = request.GET.get("prompt", "").split()
-    if "none" in prompt and len(set(prompt)) > 1:  # OIDC Core §3.1.2.1
-        raise _RequestProblem("invalid_request", "prompt=none cannot be combined with other values.")
-    max_age(request)
-
-
-REQUEST_CHECKS = (_check_response_type, _check_single_parameters, _check_pkce, _check_response_mode,
-                  _check_request_objects, _check_state_and_nonce, _check_prompt)
-
-
-def _nonce(request, credentials) -> str:
-    # oauthlib hands the nonce on only when ``openid`` was in the scope parameter itself; with the
-    # scope left out, the default scopes still bring openid, so the query is read as well.
-    return credentials.get("nonce") or request.GET.get("nonce", "")
-
-
-def max_age(request) -> int | None:
-    """The ``max_age`` parameter in seconds, None when absent (OIDC Core §3.1.2.1)."""
-    raw = request.GET.get("max_age", "")
-    if raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 10:
-        raise _RequestProblem("invalid_request", "max_age must be a non-negative integer (seconds).")
-    return int(raw)
-
-
-def bound_resources(request) -> list[str]:
-    """The canonical resources asked for (RFC 8707), in order, each once; [] when none was.
-
-    DOT's ``is_valid_resource_uri`` accepts any absolute URI (``https://evil.example/`` was bound);
-    only our two resources are valid, in any spelling ``resources.canonical`` normalises.
-    """
-    bound = []
-    for value in request.GET.getlist("resource"):
-        named = resources.expand(value)
-        if named is None:
-            raise _RequestProblem("invalid_target", "The resource is not served by this server.")
-        bound += [r for r in named if r not in bound]
-    return bound
-
-
-def validated_request(request, scopes, credentials) -> dict:
-    """Run every check; the request as it will be parked for consent and issued (JSON-safe)."""
-    for check in REQUEST_CHECKS:
-        check(request, credentials)
-    claims = credentials.get("claims")
-    return {
-        "client_id": credentials["client_id"],
-        "redirect_uri": credentials["redirect_uri"],
-        "response_type": "code",
-        "scope": [s for s in scopes if s],
-        "resource": bound_resources(request),
-        "state": credentials.get("state") or "",
-        "code_challenge": credentials["code_challenge"],
-        "code_challenge_method": credentials["code_challenge_method"],
-        "nonce": _nonce(request, credentials),
-        "claims": claims if isinstance(claims, dict) else None,
-    }
 
 
 @method_decorator([csrf_exempt, never_cache, csp_replace({"frame-ancestors": ["'none'"]})], name="dispatch")
@@ -246,7 +127,7 @@ class LockiiAuthorizationView(AuthorizationView):
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
         try:
             pending = validated_request(request, scopes, credentials)
-        except _RequestProblem as problem:
+        except RequestProblem as problem:
             if not request.user.is_authenticated and "none" not in prompt:
                 return self.login_redirect(request)
             return self.error_redirect(application, redirect_uri, problem.error, problem.description, state)

@@ -174,6 +174,21 @@ def _json(body: dict, status: int = 200) -> JsonResponse:
     return response
 
 
+def _save_with_new_token(app: Application, *, replacing=None) -> str | JsonResponse:
+    """Validate and save ``app`` (the redirect-URI policy runs in ``clean``) with a fresh registration
+    access token, retiring ``replacing``; or the ``invalid_client_metadata`` answer."""
+    try:
+        app.full_clean(exclude=["client_secret"])
+    except ValidationError as exc:
+        return _oauth_error("invalid_client_metadata", "; ".join(exc.messages))
+    with transaction.atomic():
+        app.save()
+        token = _issue_registration_token(app, None)
+        if replacing is not None:
+            replacing.delete()
+    return token
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class LockiiRegistrationView(DynamicClientRegistrationView):
     http_method_names = ["post", "options"]
@@ -195,13 +210,9 @@ class LockiiRegistrationView(DynamicClientRegistrationView):
         app = Application(user=None, company=None, registration_source=Application.RegistrationSource.DCR,
                           **fields)
         secret = app.client_secret if app.client_type == Application.CLIENT_CONFIDENTIAL else None
-        try:
-            app.full_clean(exclude=["client_secret"])
-        except ValidationError as exc:
-            return _oauth_error("invalid_client_metadata", "; ".join(exc.messages))
-        with transaction.atomic():
-            app.save()
-            token = _issue_registration_token(app, None)
+        token = _save_with_new_token(app)
+        if isinstance(token, JsonResponse):
+            return token
         from lockii.oauth.gc import collect_now_and_then
 
         collect_now_and_then()
@@ -237,14 +248,9 @@ class LockiiRegistrationManagementView(DynamicClientRegistrationManagementView):
                                 "token_endpoint_auth_method cannot switch between public and confidential")
         for name, value in fields.items():
             setattr(app, name, value)
-        try:
-            app.full_clean(exclude=["client_secret"])
-        except ValidationError as exc:
-            return _oauth_error("invalid_client_metadata", "; ".join(exc.messages))
-        with transaction.atomic():
-            app.save()
-            token = _issue_registration_token(app, None)
-            auth.registration_token.delete()
+        token = _save_with_new_token(app, replacing=auth.registration_token)
+        if isinstance(token, JsonResponse):
+            return token
         return _json(client_information(app, token))
 
     def delete(self, request, client_id, *args, **kwargs):

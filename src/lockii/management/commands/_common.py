@@ -42,6 +42,16 @@ def emit_json(command, payload) -> None:
     command.stdout.write(json.dumps(payload, indent=2, default=str))
 
 
+def emit_rows(command, rows: list[dict], *, json: bool, line, empty: str) -> None:
+    """A list command's output: one JSON array, or one ``line(row)`` per row (``empty`` when none)."""
+    if json:
+        return emit_json(command, rows)
+    for row in rows:
+        command.stdout.write(line(row))
+    if not rows:
+        command.stdout.write(empty)
+
+
 def ms(value) -> int | None:
     """A datetime as Unix milliseconds (the API's time format)."""
     return None if value is None else int(value.timestamp() * 1000)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lockii.identity.apikeys import create_key, revoke_key
 from lockii.identity.models import ApiKey
-from lockii.management.commands._common import emit_json, find_company, ms, unit_of_work
+from lockii.management.commands._common import emit_json, emit_rows, find_company, ms, unit_of_work
 
 
 def key_json(key: ApiKey) -> dict:
@@ -49,14 +49,8 @@ class Command(BaseCommand):
         keys = ApiKey.objects.select_related("company").order_by("company__slug", "created_at")
         if company:
             keys = keys.filter(company=find_company(company))
-        rows = [key_json(k) for k in keys]
-        if json:
-            return emit_json(self, rows)
-        for r in rows:
-            state = "active" if r["active"] else "revoked"
-            self.stdout.write(f"{r['id']}  {r['prefix']}…  {state:<8} {r['company']:<24} {r['name']}")
-        if not rows:
-            self.stdout.write("No API keys.")
+        emit_rows(self, [key_json(k) for k in keys], json=json, empty="No API keys.", line=lambda r: (
+            f"{r['id']}  {r['prefix']}…  {'active' if r['active'] else 'revoked':<8} {r['company']:<24} {r['name']}"))
 
     def _revoke(self, *, id, json, **_):
         key = ApiKey.objects.select_related("company").filter(pk=id).first()

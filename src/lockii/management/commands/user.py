@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from lockii.identity.accounts import create_user, find_user, set_disabled
 from lockii.identity.models import User
 from lockii.identity.roles import ROLES
-from lockii.management.commands._common import emit_json, find_company, unit_of_work
+from lockii.management.commands._common import emit_json, emit_rows, find_company, unit_of_work
 
 
 def user_json(user: User) -> dict:
@@ -53,15 +53,12 @@ class Command(BaseCommand):
         users = User.objects.select_related("company").order_by("company__slug", "email")
         if company:
             users = users.filter(company=find_company(company))
-        rows = [user_json(u) for u in users]
-        if json:
-            return emit_json(self, rows)
-        for r in rows:
+        def line(r):
             scope = "all" if r["locations"] is None else ",".join(r["locations"])
             flag = " (disabled)" if r["disabled"] else ""
-            self.stdout.write(f"{r['company']:<24} {r['email']:<36} {r['role']:<8} locations={scope}{flag}")
-        if not rows:
-            self.stdout.write("No users.")
+            return f"{r['company']:<24} {r['email']:<36} {r['role']:<8} locations={scope}{flag}"
+
+        emit_rows(self, [user_json(u) for u in users], json=json, line=line, empty="No users.")
 
     def _disable(self, *, email, json, **_):
         self._set_disabled(email, True, json)

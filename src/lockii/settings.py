@@ -241,7 +241,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Rate-limit counters and caches live in the database so every node shares them.
+# The cache lives in the database so every node shares it (e.g. the hourly clean-up claim).
+# Rate-limit counters have their own table (oauth.RateCounter), for atomic counting.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

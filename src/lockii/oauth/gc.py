@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from lockii.oauth.models import AccessToken, Application, Grant, IDToken, RefreshToken
+from lockii.oauth.models import AccessToken, Application, Grant, IDToken, RateCounter, RefreshToken
 
 log = logging.getLogger("lockii.oauth")
 # Spent codes are kept this long so that a late replay still revokes the tokens it led to.
@@ -47,7 +47,9 @@ def collect() -> dict:
     codes = Grant.objects.filter(expires__lt=now - USED_CODE_RETENTION).delete()[0]
     codes += Grant.objects.filter(expires__lt=now, used_at__isnull=True).delete()[0]
     tokens = _expired_tokens(now)
-    result = {"unused_clients": clients, "old_codes": codes, "expired_tokens": tokens}
+    counters = RateCounter.objects.filter(expires_at__lt=now).delete()[0]
+    result = {"unused_clients": clients, "old_codes": codes, "expired_tokens": tokens,
+              "old_rate_counters": counters}
     log.info("oauth clean-up", extra={"fields": result})
     return result
 

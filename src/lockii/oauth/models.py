@@ -283,3 +283,11 @@ class SigningKey(models.Model):
             models.UniqueConstraint(fields=["state"], condition=models.Q(state="next"),
                                     name="oauth_signingkey_one_next"),
         ]
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of ``ratelimit``: a row per (scope, hashed key, window)."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

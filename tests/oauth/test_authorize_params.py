@@ -7,7 +7,7 @@ CASE-15 (1), CASE-16; dot-notes 3.1 (approval_prompt), 3.6, 3.7, 4.2, 4.11.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from lockii.oauth.models import AccessToken, Grant
 from tests.oauth.authorize_kit import (  # noqa: F401 (app, user_client: fixtures)
-    CB, PASSWORD, app, authorize, consented, location_base, location_params, make_client, pkce_pair,
-    post_consent, user_client,
+    AUTHZ, CB, PASSWORD, app, authorize, consented, location_base, location_params, make_client, params,
+    pkce_pair, post_consent, user_client,
 )
 
 API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE
@@ -79,7 +79,6 @@ def test_the_grant_stores_the_s256_challenge(user_client, app):
     MCP + "x",
     "urn:lockii:mcp",
     "http://user@127.0.0.1:8000/api/mcp/user",
-    "",
 ])
 def test_a_resource_we_do_not_serve_is_invalid_target_before_consent(user_client, app, resource):
     assert_error_redirect(authorize(user_client, app, resource=resource), "invalid_target")
@@ -102,8 +101,9 @@ def test_repeated_resources_are_all_bound_once_each(user_client, app):
     assert sorted(Grant.objects.get().resource) == sorted([API, MCP])
 
 
-def test_no_resource_binds_both_first_party_resources_not_everything(user_client, app):
-    consented(user_client, app)
+@pytest.mark.parametrize("resource", [None, ""])  # an empty parameter counts as omitted (RFC 6749 §3.1)
+def test_no_resource_binds_both_first_party_resources_not_everything(user_client, app, resource):
+    consented(user_client, app, **({} if resource is None else {"resource": resource}))
     assert sorted(Grant.objects.get().resource) == sorted([API, MCP])
 
 
@@ -241,6 +241,15 @@ def test_skip_authorization_on_a_self_registered_client_does_not_skip_consent(us
 def test_broken_url_encoding_is_an_error_page(user_client, query):
     response = user_client.get("/oauth/authorize?" + query)
     assert response.status_code == 400 and "Location" not in response
+
+
+@pytest.mark.parametrize("suffix", ["&", "&&", "&prompt", "&nonce=", "&=x", "&scope="])
+def test_parameters_without_a_value_are_treated_as_omitted(user_client, app, suffix):
+    """RFC 6749 §3.1; oauthlib alone answers a link ending in '&' with an error page."""
+    page = user_client.get(AUTHZ + "?" + urlencode(params(app, state="S&1")) + suffix)
+    assert page.status_code == 200 and b'value="approve"' in page.content
+    approved = post_consent(user_client, page)
+    assert location_params(approved)["state"] == "S&1" and Grant.objects.get().scope == "openid profile"
 
 
 def test_an_overlong_state_is_an_error_page_not_a_giant_redirect(user_client, app):

@@ -36,7 +36,7 @@ from oauth2_provider.views import AuthorizationView
 from oauthlib.common import add_params_to_uri
 
 from lockii.oauth import consent
-from lockii.oauth.authorize_checks import RequestProblem, max_age, validated_request
+from lockii.oauth.authorize_checks import RequestProblem, drop_empty_parameters, max_age, validated_request
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ class LockiiAuthorizationView(AuthorizationView):
         # instead of an error page. ``get`` decides when sign-in is needed.
         self.oauth2_data = {}
         if request.method == "GET":
+            drop_empty_parameters(request)
             response = self.get(request)
         elif request.method == "POST":
             response = _consent_csrf(self.post)(request)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from django.http import QueryDict
+
 from lockii.oauth import consent, resources
 
 # RFC 7636 §4.2: the S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters.
@@ -24,6 +26,21 @@ class RequestProblem(Exception):
     def __init__(self, error: str, description: str):
         super().__init__(description)
         self.error, self.description = error, description
+
+
+def drop_empty_parameters(request) -> None:
+    """RFC 6749 §3.1: parameters sent without a value are treated as if omitted.
+
+    oauthlib parses the query strictly and rejects the whole request for a stray ``&`` or a bare
+    ``name``; a link that ends in ``&`` is common. Remove empty segments and valueless parameters
+    (segment by segment, so everything else reaches oauthlib byte for byte) before anyone reads them.
+    """
+    raw = request.META.get("QUERY_STRING", "")
+    segments = raw.split("&")
+    kept = [s for s in segments if "=" in s and not s.startswith("=") and not s.endswith("=")]
+    if len(kept) != len(segments):
+        request.META["QUERY_STRING"] = "&".join(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
 # ---- our checks after oauthlib's: each refuses one thing, answered by an error redirect ----------

@@ -26,7 +26,11 @@ LOCKII_TRUSTED_PROXIES
     Comma-separated IPs or CIDRs whose ``X-Forwarded-For`` is believed. Default: none (the socket
     peer address is the client IP).
 LOCKII_LOGIN_FAILURE_LIMIT
-    Failed sign-ins allowed per account and per IP before a lock-out. Default: 5.
+    Failed sign-ins allowed per account before that account is locked out. Default: 5.
+LOCKII_LOGIN_IP_FAILURE_LIMIT
+    Failed sign-ins allowed from one IP (any accounts) before that IP is locked out. Higher than the
+    per-account limit, so an office behind one NAT address is not locked out by a few typos.
+    Default: 30.
 LOCKII_LOGIN_COOLOFF_MINUTES
     How long a lock-out lasts. Default: 15.
 LOCKII_ACCESS_TOKEN_SECONDS
@@ -250,8 +254,10 @@ CACHES = {
     }
 }
 
-# django-axes: throttle by account and by IP separately.
+# django-axes: throttle by account and by IP separately, each with its own limit (identity.login_throttle).
+AXES_HANDLER = "lockii.identity.login_throttle.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = _env_int("LOCKII_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = _env_int("LOCKII_LOGIN_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = _env_int("LOCKII_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "email"

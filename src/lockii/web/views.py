@@ -53,5 +53,5 @@ def lockout(request, credentials=None, *args, **kwargs):
     return render(request, "web/error.html", {
         "title": "Too many sign-in attempts",
         "detail": "Sign-in is paused for this account or network for "
-                  f"{settings.AXES_COOLOFF_TIME * 60:.0f} minutes after {settings.AXES_FAILURE_LIMIT} failed attempts.",
+                  f"{settings.AXES_COOLOFF_TIME * 60:.0f} minutes after too many failed attempts.",
     }, status=429)

@@ -9,6 +9,7 @@ from django.test import Client
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_ONCE_INPUT = re.compile(r'name="once" value="([^"]+)"')  # web.submit_once's token
 
 
 class PageClient(Client):
@@ -18,14 +19,19 @@ class PageClient(Client):
         super().__init__(enforce_csrf_checks=True, **kwargs)
 
     def token(self, page: str = "/settings/integrations") -> str:
+        return self.hidden_fields(page)["csrfmiddlewaretoken"]
+
+    def hidden_fields(self, page: str = "/settings/integrations") -> dict[str, str]:
+        """The hidden inputs a form on ``page`` sends: the CSRF token and any submit-once token."""
         html = self.get(page).content.decode()
         found = _CSRF_INPUT.search(html)
         assert found, f"no CSRF token on {page}"
-        return found.group(1)
+        once = _ONCE_INPUT.search(html)
+        return {"csrfmiddlewaretoken": found.group(1), **({"once": once.group(1)} if once else {})}
 
     def submit(self, path: str, data: dict | None = None, *, page: str = "/settings/integrations", **kwargs):
         """POST ``data`` to ``path`` as the form on ``page`` would."""
-        return self.post(path, {**(data or {}), "csrfmiddlewaretoken": self.token(page)}, **kwargs)
+        return self.post(path, {**self.hidden_fields(page), **(data or {})}, **kwargs)
 
 
 @pytest.fixture

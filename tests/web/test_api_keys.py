@@ -137,3 +137,22 @@ def test_active_keys_are_listed_before_revoked_ones(world, signed_in):
     client.submit(f"/settings/integrations/api-keys/{key.id}/revoke")
     page = client.get("/settings/integrations").content.decode()
     assert page.index("<td>test key") < page.index("<td>Newer but revoked")
+
+
+def test_reloading_the_page_that_shows_a_secret_does_not_create_a_second_key(world, signed_in):
+    client = signed_in(world.owner_a)
+    form = {**client.hidden_fields(), "name": "Zapier"}
+    assert client.post("/settings/integrations/api-keys", form).status_code == 200
+    again = client.post("/settings/integrations/api-keys", form)  # what a browser reload re-sends
+    assert again.status_code == 302 and again["Location"] == "/settings/integrations"
+    assert "already created" in client.get("/settings/integrations").content.decode()
+    assert ApiKey.objects.filter(company=world.a, name="Zapier").count() == 1
+    assert client.submit("/settings/integrations/api-keys", {"name": "Zapier"}).status_code == 200  # a new form
+    assert ApiKey.objects.filter(company=world.a, name="Zapier").count() == 2
+
+
+def test_a_form_rejected_for_its_input_can_be_corrected_and_sent(world, signed_in):
+    client = signed_in(world.owner_a)
+    fields = client.hidden_fields()
+    assert client.post("/settings/integrations/api-keys", {**fields, "name": ""}).status_code == 400
+    assert client.post("/settings/integrations/api-keys", {**fields, "name": "Fixed"}).status_code == 200

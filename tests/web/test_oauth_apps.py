@@ -151,3 +151,12 @@ def test_oauth_app_forms_need_a_csrf_token(world, signed_in):
     assert client.post(f"/settings/integrations/oauth-apps/{app.pk}/delete").status_code == 403
     assert client.post(f"/settings/integrations/oauth-apps/{app.pk}/rotate-secret").status_code == 403
     assert Application.objects.filter(company=world.a).count() == 1
+
+
+def test_reloading_the_secret_page_does_not_register_the_app_twice(world, signed_in):
+    client = signed_in(world.owner_a)
+    form = {**client.hidden_fields(NEW), "name": "Widget", "redirect_uris": "https://widget.example/cb",
+            "client_type": "confidential"}
+    assert client.post(NEW, form).status_code == 200
+    again = client.post(NEW, form)
+    assert again.status_code == 302 and Application.objects.filter(company=world.a, name="Widget").count() == 1

@@ -11,7 +11,7 @@ from lockii.identity import apikeys
 from lockii.identity.models import ApiKey, Company
 from lockii.identity.scoping import get_scoped, scoped
 from lockii.oauth import apps_service
-from lockii.web import mcp_help
+from lockii.web import mcp_help, submit_once
 from lockii.web.access import MANAGE, settings_page
 from lockii.web.errors import methods
 from lockii.web.settings_forms import ApiKeyForm
@@ -44,12 +44,17 @@ def integrations(request):
 @methods("POST")
 @settings_page(MANAGE)
 def create_api_key(request):
+    if submit_once.already_used(request):
+        messages.info(request, "That key was already created and its secret shown once. If you did not copy it, "
+                               "revoke it and create another.")
+        return redirect("integrations")
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
         return _page(request, key_form=form, status=400)
     company = Company.objects.get(pk=request.principal.company_id)
     key, secret = apikeys.create_key(company, form.cleaned_data["name"], created_by=request.user,
                                      principal=request.principal)
+    submit_once.mark_used(request)
     # The secret is rendered in this response only (never stored, never cached: no-store), so
     # reloading or coming back later cannot show it again.
     return render(request, "web/apikey_created.html", {"section": "integrations", "key": key, "secret": secret,

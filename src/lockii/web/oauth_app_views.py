@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from lockii.errors import NotFound, ValidationFailed
 from lockii.identity.models import Company
 from lockii.oauth import apps_service
+from lockii.web import submit_once
 from lockii.web.access import MANAGE, settings_page
 from lockii.web.errors import methods
 from lockii.web.settings_forms import NewOAuthAppForm, OAuthAppForm
@@ -46,6 +47,10 @@ def _secret_page(request, app, secret: str, *, rotated: bool):
 @methods("GET", "HEAD", "POST")
 @settings_page(MANAGE)
 def new_app(request):
+    if request.method == "POST" and submit_once.already_used(request):
+        messages.info(request, "That app was already registered and its secret shown once. If you did not copy "
+                               "it, open the app and rotate the secret.")
+        return redirect("integrations")
     form = NewOAuthAppForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,6 +61,7 @@ def new_app(request):
         except ValidationFailed as exc:
             _field_errors(form, exc)
         else:
+            submit_once.mark_used(request)
             if secret is None:  # public client: nothing secret to show once, the page is enough
                 messages.success(request, f"Registered “{app.name}”.")
                 return redirect("oauth-app", app.pk)

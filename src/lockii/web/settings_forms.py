@@ -9,9 +9,10 @@ from lockii.identity.principal import Principal
 from lockii.identity.scoping import scoped
 from lockii.identity.accounts import MIN_PASSWORD_LENGTH
 from lockii.identity.team import ALL, grantable_roles
+from lockii.web.submit_once import SubmitOnceForm
 
 
-class ApiKeyForm(forms.Form):
+class ApiKeyForm(SubmitOnceForm):
     name = forms.CharField(max_length=100, help_text="Something to recognise it by, such as “Zapier”.",
                            widget=forms.TextInput(attrs={"placeholder": "Zapier", "autocomplete": "off"}))
 
@@ -83,7 +84,7 @@ class OAuthAppForm(forms.Form):
         return self.cleaned_data["redirect_uris"].split()
 
 
-class NewOAuthAppForm(OAuthAppForm):
+class NewOAuthAppForm(OAuthAppForm, SubmitOnceForm):
     client_type = forms.ChoiceField(label="Client type", widget=forms.RadioSelect, initial="confidential", choices=[
         ("confidential", "Confidential: a server that can keep a client secret"),
         ("public", "Public: a browser, mobile or desktop app (PKCE only, no secret)"),

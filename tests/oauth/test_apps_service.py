@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lockii.errors import NotFound, ValidationFailed
+from lockii.identity import accounts
 from lockii.oauth import apps_service, gc
 from lockii.oauth.models import AccessToken, Application, Consent, Grant, RefreshToken
 from tests.oauth.oauth_kit import (
@@ -91,6 +92,22 @@ def test_connected_apps_are_listed_and_disconnecting_ends_refresh_and_access_tok
     assert refresh(pub.client_id, rotated["refresh_token"]).json()["error"] == "invalid_grant"
     assert not Consent.objects.filter(user=world.manager_l1).exists()
     assert apps_service.list_grants(world.manager_l1) == []
+
+
+def test_a_code_issued_just_before_disconnecting_cannot_be_redeemed(world, browser, pub):
+    code = get_code(browser, pub)
+    apps_service.revoke_grant(world.manager_l1, pub.client_id)
+    assert redeem(code).json()["error"] == "invalid_grant"
+
+
+def test_disabling_a_user_ends_every_app_they_connected(world, browser, pub):
+    other = register()
+    body, pending = tokens_for(browser, pub), get_code(browser, other)
+    accounts.set_disabled(world.manager_l1, True)
+    assert bearer(Client(), "/api/v1/booking?limit=1", body["access_token"]).status_code == 401
+    assert redeem(pending).status_code == 400
+    assert not Consent.objects.filter(user=world.manager_l1).exists()
+    assert not RefreshToken.objects.filter(user=world.manager_l1, revoked__isnull=True).exists()
 
 
 def test_disconnecting_one_user_leaves_other_users_of_the_app_alone(world, pub):

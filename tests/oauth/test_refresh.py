@@ -16,10 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from jwcrypto import jwk, jwt
 
+from lockii.identity import accounts
 from lockii.oauth import bearer as bearer_tokens
-from lockii.oauth.models import AccessToken, RefreshToken, SigningKey
+from lockii.oauth.models import AccessToken, Consent, RefreshToken, SigningKey
 from tests.oauth.oauth_kit import (
-    bearer, get_code, jwt_claims, jwt_header, redeem, refresh, register, tokens_for,
+    bearer, get_code, jwt_claims, jwt_header, redeem, refresh, register, signed_in, tokens_for,
 )
 
 API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE
@@ -67,6 +68,18 @@ def test_a_disabled_user_can_no_longer_refresh(browser, pub, world):
     world.manager_l1.save()
     assert refresh(pub.client_id, first["refresh_token"]).json()["error"] == "invalid_grant"
     assert api_status(first["access_token"]) == 401
+
+
+def test_tokens_of_a_disabled_user_stay_dead_after_re_enabling(browser, pub, world):
+    """Disabling revokes (RFC 9700 §4.14.2): re-enabling the account does not revive old tokens."""
+    first = tokens_for(browser, pub)
+    accounts.set_disabled(world.manager_l1, True)
+    accounts.set_disabled(world.manager_l1, False)
+    assert refresh(pub.client_id, first["refresh_token"]).json()["error"] == "invalid_grant"
+    assert api_status(first["access_token"]) == 401
+    assert not Consent.objects.filter(user=world.manager_l1).exists()  # the app must be approved again
+    world.manager_l1.refresh_from_db()
+    assert api_status(tokens_for(signed_in(world.manager_l1), pub)["access_token"]) == 200  # a new sign-in works
 
 
 def test_refresh_cannot_widen_the_scope_but_may_narrow_it(browser, pub):

@@ -169,6 +169,7 @@ def test_disabling_signs_the_user_out_and_enabling_lets_them_back(world, signed_
     assert "disabled" in owner.get(TEAM).content.decode()
     assert owner.submit(f"{TEAM}/{world.staff_a.id}/enable", page=TEAM).status_code == 302
     assert can_sign_in(world.staff_a.email, "pw-123456789")
+    assert victim.get("/settings/integrations").status_code == 302  # the old session stays ended
     actions = list(AuditEvent.objects.filter(target_id=world.staff_a.id).values_list("action", flat=True))
     assert actions == ["user.disable", "user.enable"]
 

@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from lockii.audit.log import record
@@ -99,11 +102,25 @@ def find_user(email: str) -> User:
     return user
 
 
+# Sent inside the transaction that disables ``user``; Login with Lockii ends the user's OAuth access.
+user_disabled = Signal()
+
+
 def set_disabled(user: User, disabled: bool, *, principal=None) -> User:
-    """Disable (or re-enable) an account; a disabled user can no longer sign in."""
-    if user.disabled != disabled:
-        user.disabled = disabled
-        user.save(update_fields=["disabled"])
+    """Disable (or re-enable) an account.
+
+    Disabling is final for everything issued before it: browser sessions end and OAuth apps lose
+    their tokens, codes and approvals, so re-enabling later does not bring any of them back.
+    """
+    if user.disabled == disabled:
+        return user
+    with transaction.atomic():
+        if disabled:
+            User.objects.filter(pk=user.pk).update(disabled=True, session_epoch=F("session_epoch") + 1)
+            user_disabled.send(User, user=user)
+        else:
+            User.objects.filter(pk=user.pk).update(disabled=False)
+        user.refresh_from_db(fields=["disabled", "session_epoch"])
         record(principal, "user.disable" if disabled else "user.enable", target_type="user",
                target_id=user.id, company_id=user.company_id)
     return user

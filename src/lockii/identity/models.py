@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from lockii.identity.roles import ROLE_CHOICES
 from lockii.ids import PrefixedIdField
@@ -55,6 +56,9 @@ class User(AbstractBaseUser):
     role = models.CharField(max_length=16, choices=ROLE_CHOICES, default="staff")
     location_ids = models.JSONField(null=True, blank=True, default=None)
     disabled = models.BooleanField(default=False)
+    # Raised when the account is disabled: every browser session signed in before then ends
+    # (Django checks the session auth hash on each request), and stays ended after re-enabling.
+    session_epoch = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     USERNAME_FIELD = "email"
@@ -62,6 +66,11 @@ class User(AbstractBaseUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password hash only; the epoch makes disabling end sessions too.
+        return salted_hmac("lockii.identity.User.session", f"{self.password}|{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_active(self) -> bool:  # Django's login machinery refuses inactive users

@@ -17,7 +17,7 @@ from oauth2_provider.generators import generate_client_secret
 from lockii.audit.log import record
 from lockii.errors import NotFound, ValidationFailed
 from lockii.oauth import redirects
-from lockii.oauth.models import AccessToken, Application, Consent, RefreshToken
+from lockii.oauth.models import AccessToken, Application, Consent, Grant, RefreshToken
 
 MAX_NAME = 120
 MAX_REDIRECT_URIS = 20
@@ -152,19 +152,28 @@ def list_grants(user) -> list[ConnectedApp]:
     return sorted(result, key=lambda c: c.last_used_at or c.approved_at or now, reverse=True)
 
 
+def end_access(user, app: Application | None = None) -> int:
+    """End what ``user`` let ``app`` (or every app) do: codes not yet redeemed, refresh and access
+    tokens, and the remembered approval. Returns the number of token families and tokens ended."""
+    mine = {"user": user, **({"application": app} if app else {})}
+    with transaction.atomic():
+        Grant.objects.filter(**mine, used_at__isnull=True).delete()  # a code minted a moment ago dies too
+        families = set(RefreshToken.objects.filter(**mine).values_list("token_family", flat=True)) - {None}
+        for family in families:
+            RefreshToken.revoke_family(family)
+        RefreshToken.objects.filter(**mine, revoked__isnull=True).update(revoked=timezone.now())
+        ended = AccessToken.objects.filter(**mine).delete()[0]
+        Consent.objects.filter(**mine).delete()
+    return ended + len(families)
+
+
 def revoke_grant(user, client_id: str, *, principal=None) -> int:
-    """Disconnect ``client_id`` from ``user``: refresh and access tokens end, the approval is forgotten."""
+    """Disconnect ``client_id`` from ``user``: codes and tokens end, the approval is forgotten."""
     app = Application.objects.filter(client_id=client_id).first()
     if app is None:
         raise NotFound(f"No connected app '{client_id}'.")
     with transaction.atomic():
-        families = set(RefreshToken.objects.filter(user=user, application=app).values_list("token_family", flat=True))
-        for family in families - {None}:
-            RefreshToken.revoke_family(family)
-        RefreshToken.objects.filter(user=user, application=app, revoked__isnull=True).update(
-            revoked=timezone.now())
-        ended = AccessToken.objects.filter(user=user, application=app).delete()[0]
-        Consent.objects.filter(user=user, application=app).delete()
+        ended = end_access(user, app)
         record(principal, "oauth.disconnect", target_type="client", target_id=app.pk, company_id=user.company_id,
                user_id=user.pk)
-    return ended + len(families - {None})
+    return ended

@@ -209,6 +209,12 @@ def test_a_valid_document_makes_a_public_client_with_what_it_declared(loopback_c
     assert abs((app.cimd_expires_at - timezone.now()).total_seconds() - 3600) < 60
 
 
+def test_the_stored_name_has_no_control_or_bidi_characters(loopback_cimd, browser):
+    publish(loopback_cimd, document(client_name="Grok \u202egnp.exe\n"))
+    assert authorize(browser).status_code == 200
+    assert Application.objects.get(client_id=CLIENT_URL).name == "Grok gnp.exe"
+
+
 def test_the_document_is_cached_per_its_headers_then_fetched_again(loopback_cimd, browser):
     publish(loopback_cimd, document(), headers={"Cache-Control": "max-age=600"})
     authorize(browser)

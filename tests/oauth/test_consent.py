@@ -65,11 +65,29 @@ def test_a_loopback_redirect_is_described_as_this_computer(user_client, app):
     assert "this computer" in text(authorize(user_client, app))
 
 
-def test_a_metadata_document_client_shows_its_client_id_host(user_client, db):
-    cimd = make_client(name="Grok", source="cimd", client_id="https://grok.example/oauth/mcp-client.json",
-                       redirect_uris=("https://grok.example/cb",))
-    page = text(authorize(user_client, cimd, redirect_uri="https://grok.example/cb"))
-    assert "published by <strong><code>grok.example</code>" in page
+def test_a_metadata_document_client_shows_its_publisher_and_where_the_code_goes(user_client, db):
+    # Anyone can publish a file on a shared host: the page must also name the redirect's host.
+    cimd = make_client(name="GitHub Copilot", source="cimd",
+                       client_id="https://raw.githubusercontent.example/someone/x/main/client.json",
+                       redirect_uris=("https://evil.example/cb",))
+    page = text(authorize(user_client, cimd, redirect_uri="https://evil.example/cb"))
+    assert "published at <strong><code>raw.githubusercontent.example</code>" in page
+    assert "sent to <strong><code>evil.example</code>" in page and 'data-testid="unverified"' in page
+
+
+def test_another_companys_app_is_not_shown_as_verified(world, user_client):
+    foreign = make_client(name="Lockii Mobile", source="manual", company=world.b,
+                          redirect_uris=("https://evil.example/cb",))
+    page = text(authorize(user_client, foreign, redirect_uri="https://evil.example/cb"))
+    assert 'data-testid="unverified"' in page and world.b.name in page
+    own = make_client(name="Our widget", source="manual", company=world.a, redirect_uris=("https://w.example/cb",))
+    assert 'data-testid="unverified"' not in text(authorize(user_client, own, redirect_uri="https://w.example/cb"))
+
+
+def test_control_and_bidi_characters_never_reach_the_page(user_client, db):
+    tricky = make_client(name="GitHub Copilot \u202egnp.exe\u0007", redirect_uris=("https://x.example/cb",))
+    page = text(authorize(user_client, tricky, redirect_uri="https://x.example/cb"))
+    assert "\u202e" not in page and "\u0007" not in page and "GitHub Copilot gnp.exe" in page
 
 
 def test_the_page_names_company_role_and_location_limits(world, user_client, app):

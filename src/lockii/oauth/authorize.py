@@ -287,7 +287,7 @@ class LockiiAuthorizationView(AuthorizationView):
     def consent_page(self, request, application, pending: dict, request_id: str):
         all_scopes = get_scopes_backend().get_all_scopes()
         context = {
-            "client": consent.client_facts(application, pending["redirect_uri"]),
+            "client": consent.client_facts(application, pending["redirect_uri"], request.user),
             "access": consent.access_facts(request.user),
             "scopes": [(s, all_scopes.get(s, s)) for s in pending["scope"]],
             "offline": consent.stays_connected(application, pending["scope"]),

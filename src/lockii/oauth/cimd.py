@@ -15,6 +15,8 @@ import contextvars
 from django.conf import settings
 from oauth2_provider.cimd import CIMDError, SafeMetadataFetcher
 
+from lockii.oauth.consent import display_name
+
 SUPPORTED_GRANT_TYPES = ("authorization_code", "refresh_token")
 _documents: contextvars.ContextVar[dict] = contextvars.ContextVar("lockii_cimd_documents", default={})
 
@@ -38,6 +40,7 @@ def _checked(metadata: dict) -> dict:
     if not isinstance(metadata.get("client_name", ""), str) or not metadata.get("client_name"):
         raise CIMDError("client_name is required")  # protocol.md AS15
     return {
+        "name": display_name(metadata["client_name"]),  # no bidi overrides or controls on the consent page
         "grant_types": list(dict.fromkeys(grant_types)),
         "application_type": application_type,
         "scope": " ".join(dict.fromkeys(s for s in scope.split() if s in known)),

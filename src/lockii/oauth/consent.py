@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -98,31 +99,39 @@ class ClientFacts:
     """What the consent page says about the client, none of it taken on the client's word alone."""
 
     name: str
-    host: str  # where the user will be sent (or, for a metadata-document client, who publishes it)
-    host_label: str  # what ``host`` is: "redirect" or "client_id"
-    self_registered: bool
+    host: str  # where the user (and the code) will be sent
     loopback: bool  # the code goes to a program on the user's own computer
     private_scheme: str  # e.g. "cursor" when the code goes to a desktop app's custom scheme
+    publisher: str  # a metadata-document client: the host of the URL that names it, else ""
+    verified: bool  # registered by the user's own company (or by Lockii), not by the app itself
+    registered_by: str  # another company that registered the app, else ""
 
 
-def client_facts(application, redirect_uri: str) -> ClientFacts:
-    """Name, shown host and trust markers for ``application`` sending codes to ``redirect_uri``."""
-    source = getattr(application, "registration_source", "manual") or "manual"
+def display_name(value: str) -> str:
+    """A client name safe to show: no control or format characters (bidi overrides), at most 120."""
+    return "".join(c for c in value or "" if unicodedata.category(c)[0] != "C").strip()[:120]
+
+
+def client_facts(application, redirect_uri: str, user) -> ClientFacts:
+    """Name, destination and trust markers for ``application`` sending codes to ``redirect_uri``.
+
+    Only an app registered in Settings by the user's own company (or one with no company, set up
+    by Lockii itself) counts as verified; another company's app is as unknown as a self-registered one.
+    """
     redirect = urlsplit(redirect_uri)
     client_id = application.client_id
-    if client_id.startswith("https://"):
-        # A Client ID Metadata Document client: the URL it is named by is what the user can judge.
-        host, label = urlsplit(client_id).hostname or client_id, "client_id"
-    else:
-        host, label = redirect.hostname or redirect.netloc or redirect.scheme, "redirect"
     scheme = redirect.scheme.lower()
+    manual = (getattr(application, "registration_source", "manual") or "manual") == "manual"
+    company_id = getattr(application, "company_id", None)
+    foreign = manual and company_id is not None and company_id != user.company_id
     return ClientFacts(
-        name=(application.name or "").strip() or client_id,
-        host=host,
-        host_label=label,
-        self_registered=source != "manual",
+        name=display_name(application.name) or client_id,
+        host=redirect.hostname or redirect.netloc or redirect.scheme,
         loopback=scheme == "http" and (redirect.hostname or "") in LOOPBACK_HOSTS,
         private_scheme=scheme if scheme not in ("http", "https") else "",
+        publisher=(urlsplit(client_id).hostname or client_id) if client_id.startswith("https://") else "",
+        verified=manual and not foreign,
+        registered_by=application.company.name if foreign else "",
     )
 
 

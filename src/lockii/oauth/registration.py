@@ -15,7 +15,6 @@ Dynamic clients belong to no company and start with no consent; members the clie
 from __future__ import annotations
 
 import json
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from oauth2_provider.views.dynamic_client_registration import (
 )
 
 from lockii.oauth import ratelimit, redirects
+from lockii.oauth.consent import display_name
 from lockii.oauth.models import AUTH_METHODS, APPLICATION_TYPES, Application
 from lockii.ops.client_ip import client_ip
 
@@ -77,8 +77,7 @@ def _clean_name(value) -> str:
         return ""
     if not isinstance(value, str):
         raise RegistrationError("invalid_client_metadata", "client_name must be a string")
-    # Drop control and format characters (no bidi overrides on the consent page); keep it short.
-    return "".join(c for c in value if unicodedata.category(c)[0] != "C").strip()[:120]
+    return display_name(value)
 
 
 def parse_metadata(data: dict) -> dict:

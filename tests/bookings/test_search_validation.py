@@ -30,6 +30,12 @@ def test_bad_json_names_the_parameter(shop, api, name):
     assert name in body["detail"]
 
 
+@pytest.mark.parametrize("name", ["status", "dateRange"])
+def test_deeply_nested_json_is_bad_json_not_a_crash(shop, api, name):
+    r = api.get(URL, {name: "[" * 5000 + "]" * 5000}, HTTP_X_API_KEY=shop.key_a)
+    assert fields(problem(r)) == {name}
+
+
 @pytest.mark.parametrize("value", ["0", "501", "abc", "-1", "1.5", ""])
 def test_limit_out_of_bounds(shop, api, value):
     body = problem(api.get(URL, {"limit": value}, HTTP_X_API_KEY=shop.key_a))

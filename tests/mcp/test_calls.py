@@ -50,6 +50,12 @@ def test_bad_arguments_are_a_tool_error_with_rest_problem_details(mcp, mcp_world
 
 
 @pytest.mark.parametrize("era", ERAS)
+def test_deeply_nested_json_string_arguments_are_a_tool_error(mcp, key_a, era):
+    result = mcp.call_tool("search_bookings", {"dateRange": "[" * 5000}, key_a, era)
+    assert result["isError"] is True and result["structuredContent"]["code"] == "validation_failed"
+
+
+@pytest.mark.parametrize("era", ERAS)
 def test_unknown_argument_is_rejected(mcp, key_a, era):
     result = mcp.call_tool("get_company", {"api_key": "x"}, key_a, era)
     assert result["isError"] is True

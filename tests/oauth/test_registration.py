@@ -156,6 +156,7 @@ def test_unsupported_metadata_is_refused_clearly(db, body, why):
 
 @pytest.mark.parametrize("raw,content_type", [
     ("not json", "application/json"), ("[]", "application/json"), ('"x"', "application/json"),
+    ('{"redirect_uris":' + "[" * 5000 + "]" * 5000 + "}", "application/json"),  # too deep for json.loads
     (json.dumps({"redirect_uris": [CB]}), "text/plain"),
     (json.dumps({"redirect_uris": [CB]}), "application/x-www-form-urlencoded"),
 ])

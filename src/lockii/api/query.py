@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 from django.http import QueryDict
 
+from lockii import jsontext
 from lockii.errors import ValidationFailed
 
 # Credentials are never action input.
@@ -27,7 +27,7 @@ def _decode(name: str, value: str):
     if value[:1] not in ("{", "["):
         return value
     try:
-        return json.loads(value)
+        return jsontext.loads(value)
     except ValueError as exc:
         raise ValidationFailed(
             f"Query parameter '{name}' is not valid JSON: {exc.msg} at position {exc.pos}.",

@@ -9,7 +9,6 @@ convention ninja's Query parsing does not decode), and ninja's auth classes answ
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from pydantic import TypeAdapter
 
+from lockii import jsontext
 from lockii.actions.registry import Action, Page, load_all
 from lockii.actions.run import run_action
 from lockii.api import openapi
@@ -37,7 +37,7 @@ def _body(request: HttpRequest) -> dict:
     if not request.body:
         return {}
     try:
-        data = json.loads(request.body)
+        data = jsontext.loads(request.body)
     except ValueError as exc:
         raise ValidationFailed(f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(data, dict):

@@ -6,11 +6,11 @@ whole currency units) and its exact semantics. Wire names are camelCase as the p
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from lockii import jsontext
 from lockii.ids import is_valid
 
 # Unix ms up to the year 9999: keeps every comparison inside a 64-bit column.
@@ -29,7 +29,7 @@ def _from_json_string(value: Any) -> Any:
     """Accept nested values sent as JSON strings (the REST convention) on every surface."""
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:
-            return json.loads(value)
+            return jsontext.loads(value)
         except ValueError:
             raise ValueError("not valid JSON") from None
     return value

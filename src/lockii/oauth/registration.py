@@ -29,6 +29,7 @@ from oauth2_provider.views.dynamic_client_registration import (
     _issue_registration_token,
 )
 
+from lockii import jsontext
 from lockii.oauth import ratelimit, redirects
 from lockii.oauth.consent import display_name
 from lockii.oauth.models import AUTH_METHODS, APPLICATION_TYPES, Application
@@ -134,7 +135,7 @@ def _read_json(request) -> dict:
     if len(request.body) > MAX_BODY_BYTES:
         raise RegistrationError("invalid_client_metadata", "the metadata document is too large")
     try:
-        data = json.loads(request.body)
+        data = jsontext.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         raise RegistrationError("invalid_client_metadata", "the body is not valid JSON") from None
     if not isinstance(data, dict):

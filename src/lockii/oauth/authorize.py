@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from csp.decorators import csp_replace
 from django.contrib.auth import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedRedirect
 from django.dispatch import receiver
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 # Other prompt values (e.g. ``create``) are ignored; one account per session, so select_account
 # means signing in again.
 REAUTH_PROMPTS = frozenset({"login", "select_account"})
+# Longest authorization query accepted (a 4 KB state fits). Real requests are far shorter.
+MAX_QUERY = 8192
 # Set when this endpoint sends a signed-in user to sign in again; only a real sign-in clears it.
 REAUTH_SESSION_KEY = "oauth_reauth_pending"
 
@@ -112,6 +115,8 @@ class LockiiAuthorizationView(AuthorizationView):
 
     def get(self, request, *args, **kwargs):
         prompt = set(request.GET.get("prompt", "").split())
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY:
+            return self.error_page(request, f"The sign-in link is longer than {MAX_QUERY} characters.")
         if len(request.GET.get("state", "")) > consent.MAX_STATE:
             return self.error_page(request, f"The state parameter is longer than {consent.MAX_STATE} characters.")
         try:
@@ -182,8 +187,7 @@ class LockiiAuthorizationView(AuthorizationView):
         # A session with no recorded sign-in time is treated as too old (OIDC Core §3.1.2.1).
         return not isinstance(auth_time, int) or time.time() - auth_time > limit
 
-    @staticmethod
-    def login_redirect(request):
+    def login_redirect(self, request):
         """To the sign-in page, coming back to this request minus what signing in satisfies.
 
         ``prompt=login`` and ``max_age`` are dropped from the way back (as DOT's handle_prompt_login
@@ -198,7 +202,10 @@ class LockiiAuthorizationView(AuthorizationView):
                 if not value:
                     continue
             query.append((key, value))
-        return redirect_to_login(f"{request.path}?{urlencode(query)}")
+        try:
+            return redirect_to_login(f"{request.path}?{urlencode(query)}")
+        except DisallowedRedirect:  # encoded again as ?next=, over Django's 16 KB redirect limit
+            return self.error_page(request, "The sign-in link is too long.")
 
     # ---- POST: the consent decision ------------------------------------------------------------
 

@@ -15,11 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lockii.web.forms import LoginForm
 
 
+MAX_NEXT = 16384  # Django's limit for a redirect, where ``next`` leads
+
+
 def safe_next(request, default: str = settings.LOGIN_REDIRECT_URL) -> str:
     """The ``next`` target if it stays on this site, else ``default`` (no open redirects)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    # Only the part before the query decides where a URL leads; Django's check refuses anything
+    # over 2,048 characters, which would drop a long authorization request after sign-in.
+    where = target.split("?", 1)[0]
+    if where and len(target) <= MAX_NEXT and url_has_allowed_host_and_scheme(
+            where, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
 

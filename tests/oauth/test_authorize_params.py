@@ -244,13 +244,20 @@ def test_broken_url_encoding_is_an_error_page(user_client, query):
     assert response.status_code == 400 and "Location" not in response
 
 
-@pytest.mark.parametrize("suffix", ["&", "&&", "&prompt", "&nonce=", "&=x", "&scope="])
+@pytest.mark.parametrize("suffix", ["&", "&&", "&prompt", "&nonce=", "&=x", "&scope=", "&nonce=="])
 def test_parameters_without_a_value_are_treated_as_omitted(user_client, app, suffix):
     """RFC 6749 §3.1; oauthlib alone answers a link ending in '&' with an error page."""
     page = user_client.get(AUTHZ + "?" + urlencode(params(app, state="S&1")) + suffix)
     assert page.status_code == 200 and b'value="approve"' in page.content
     approved = post_consent(user_client, page)
     assert location_params(approved)["state"] == "S&1" and Grant.objects.get().scope == "openid profile"
+    assert Grant.objects.get().nonce == ("=" if suffix == "&nonce==" else "")
+
+
+def test_a_raw_equals_sign_in_a_value_is_kept(user_client, app):
+    """Base64 padding sent unencoded (``state=abc==``) is part of the value, not an empty parameter."""
+    page = user_client.get(AUTHZ + "?" + urlencode(params(app, drop=["state"])) + "&state=abc==")
+    assert location_params(post_consent(user_client, page))["state"] == "abc=="
 
 
 def test_an_overlong_request_is_an_error_page_signed_in_or_not(user_client, app, db):

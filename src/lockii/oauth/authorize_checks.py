@@ -37,7 +37,7 @@ def drop_empty_parameters(request) -> None:
     """
     raw = request.META.get("QUERY_STRING", "")
     segments = raw.split("&")
-    kept = [s for s in segments if "=" in s and not s.startswith("=") and not s.endswith("=")]
+    kept = [s for s in segments if all(s.partition("="))]  # a name, an '=', and a value ("a==" is "=")
     if len(kept) != len(segments):
         request.META["QUERY_STRING"] = "&".join(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"])

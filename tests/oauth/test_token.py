@@ -276,6 +276,16 @@ def test_repeated_client_authentication_failures_are_throttled(browser, conf, se
 
     code = get_code(browser, conf)
     for _ in range(endpoints.TOKEN_AUTH_FAILURES_PER_MINUTE):
-        assert redeem(code, secret="wrong").status_code == 401
-    response = redeem(code, secret=conf.secret)
+        assert redeem(code, secret="wrong", basic=True).status_code == 401
+    response = redeem(code, secret=conf.secret)  # the same client, named in the form this time
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.json()["error"] == "temporarily_unavailable"
+
+
+def test_one_clients_failures_do_not_lock_out_another_client_at_the_same_address(browser, conf, pub):
+    from lockii.oauth import endpoints
+
+    code = get_code(browser, conf)
+    for _ in range(endpoints.TOKEN_AUTH_FAILURES_PER_MINUTE):
+        assert redeem(code, secret="wrong").status_code == 401
+    assert redeem(get_code(browser, pub)).status_code == 200

@@ -8,8 +8,10 @@ token without ``openid`` and applies the Host-based audience check (dot-notes 4.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import json
+from urllib.parse import unquote_plus
 
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
@@ -31,8 +33,24 @@ from lockii.oauth.models import AccessToken, RefreshToken
 from lockii.oauth.validator import claims_for
 from lockii.ops.client_ip import client_ip
 
-# Failed client authentications per IP per minute before /token answers 429 (CASE-40).
+# Failed client authentications per client per IP per minute before /token answers 429 (CASE-40).
 TOKEN_AUTH_FAILURES_PER_MINUTE = 30
+
+
+def _throttle_key(request) -> str:
+    """Who is being tried: the client named in the Basic header or the form, from this address.
+
+    Per client as well as per IP, so one client failing (or being attacked) from a shared egress
+    address, such as a hosted AI connector's, never locks out other clients behind the same address.
+    """
+    client_id = request.POST.get("client_id", "")
+    scheme, _, credentials = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            client_id = unquote_plus(base64.b64decode(credentials, validate=True).decode().partition(":")[0])
+        except (ValueError, UnicodeDecodeError):
+            pass
+    return f"{client_ip(request.META)} {client_id[:200]}"
 
 
 def oauth_json(body: dict, status: int = 200, **headers) -> HttpResponse:
@@ -71,10 +89,13 @@ class LockiiTokenView(TokenView):
     def post(self, request, *args, **kwargs):
         if has_nul(request):
             return _nul_refused()
-        ip = client_ip(request.META)
-        wait = ratelimit.exceeded("token-auth", ip, TOKEN_AUTH_FAILURES_PER_MINUTE, 60)
+        throttle_key = _throttle_key(request)
+        wait = ratelimit.exceeded("token-auth", throttle_key, TOKEN_AUTH_FAILURES_PER_MINUTE, 60)
         if wait:
-            return oauth_json({"error": "slow_down", "error_description": "Too many failed attempts."},
+            # RFC 6749 §5.2 has no code for this; temporarily_unavailable (its §4.1.2.1 code) tells a
+            # client to retry later, where invalid_client would make some clients register again.
+            return oauth_json({"error": "temporarily_unavailable",
+                               "error_description": f"Too many failed client authentications; retry in {wait} s."},
                               status=429, Retry_After=str(wait))
         # Not TokenView.authorization_flow_token_response: it re-reads the new access token only to
         # send DOT's app_authorized signal, which nothing here listens to (dot-notes 4.11).
@@ -92,7 +113,7 @@ class LockiiTokenView(TokenView):
             # RFC 6749 §5.2: answer client-authentication failures with the scheme we accept in the
             # Authorization header (oauthlib puts "Bearer" there).
             response["WWW-Authenticate"] = 'Basic realm="lockii", charset="UTF-8"'
-            ratelimit.hit("token-auth", ip, TOKEN_AUTH_FAILURES_PER_MINUTE, 60)
+            ratelimit.hit("token-auth", throttle_key, TOKEN_AUTH_FAILURES_PER_MINUTE, 60)
         return response
 
 

@@ -212,6 +212,10 @@ class LockiiValidator(OAuth2Validator):
 
         oauthlib answers that contradiction with ``server_error`` (grant_types.base
         ``validate_client_confidential``), which RFC 6749 §5.2 does not define for this endpoint.
+
+        A confidential client may send its secret by either method we advertise, whichever it
+        registered: both prove the same secret, and clients that register one and send the other
+        exist. What is never accepted is no secret (``none``) from a confidential client.
         """
         if not super().authenticate_client(request, *args, **kwargs):
             return False

@@ -67,3 +67,11 @@ def test_a_successful_sign_in_clears_its_own_failures(world, settings):
 @pytest.fixture(autouse=True)
 def _db(db):
     pass
+
+
+def test_addresses_of_one_ipv6_64_count_as_one_address(world, settings):
+    settings.LOGIN_IP_FAILURE_LIMIT = 4
+    for i in range(settings.LOGIN_IP_FAILURE_LIMIT):
+        assert fail(Client(REMOTE_ADDR=f"2001:db8:5:6::{i + 1:x}"), f"nobody{i}@example.com") in (400, 429)
+    assert sign_in(Client(REMOTE_ADDR="2001:db8:5:6::ffff"), world.owner_a.email).status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="2001:db8:5:7::1"), world.owner_a.email).status_code == 302

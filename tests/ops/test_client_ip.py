@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from lockii.ops.client_ip import client_ip
+from lockii.ops.client_ip import client_ip, client_network
 
 
 def meta(peer: str, xff: str | None = None) -> dict:
@@ -41,3 +41,13 @@ def test_a_changed_setting_takes_effect_at_once():
         assert client_ip(meta("192.0.2.1", "198.51.100.7")) == "198.51.100.7"
     with override_settings(TRUSTED_PROXIES=[]):
         assert client_ip(meta("192.0.2.1", "198.51.100.7")) == "192.0.2.1"
+
+
+@pytest.mark.parametrize("peer, expected", [
+    ("203.0.113.9", "203.0.113.9"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::"),  # same subscriber, same bucket
+    ("::ffff:203.0.113.9", "::ffff:203.0.113.9"),
+])
+def test_throttles_count_ipv6_clients_by_their_64(peer, expected):
+    assert client_network({"REMOTE_ADDR": peer}) == expected

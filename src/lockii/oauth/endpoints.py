@@ -31,7 +31,7 @@ from lockii.oauth import bearer, keys, ratelimit
 from lockii.oauth.metadata import issuer
 from lockii.oauth.models import AccessToken, RefreshToken
 from lockii.oauth.validator import claims_for
-from lockii.ops.client_ip import client_ip
+from lockii.ops.client_ip import client_network
 
 # Failed client authentications per client per IP per minute before /token answers 429 (CASE-40).
 TOKEN_AUTH_FAILURES_PER_MINUTE = 30
@@ -50,7 +50,7 @@ def _throttle_key(request) -> str:
             client_id = unquote_plus(base64.b64decode(credentials, validate=True).decode().partition(":")[0])
         except (ValueError, UnicodeDecodeError):
             pass
-    return f"{client_ip(request.META)} {client_id[:200]}"
+    return f"{client_network(request.META)} {client_id[:200]}"
 
 
 def oauth_json(body: dict, status: int = 200, **headers) -> HttpResponse:

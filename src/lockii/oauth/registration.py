@@ -33,7 +33,7 @@ from lockii import jsontext
 from lockii.oauth import ratelimit, redirects
 from lockii.oauth.consent import display_name
 from lockii.oauth.models import AUTH_METHODS, APPLICATION_TYPES, Application
-from lockii.ops.client_ip import client_ip
+from lockii.ops.client_ip import client_network
 
 SUPPORTED_GRANT_TYPES = ("authorization_code", "refresh_token")
 DEFAULT_GRANT_TYPES = ["authorization_code", "refresh_token"]
@@ -51,7 +51,7 @@ class RateLimitedRegistration:
     """DCR permission: open, but at most ``LOCKII_DCR_RATE_PER_HOUR`` registrations per IP per hour."""
 
     def has_permission(self, request) -> bool:
-        retry_after = ratelimit.hit("dcr", client_ip(request.META), settings.DCR_RATE_PER_HOUR, 3600)
+        retry_after = ratelimit.hit("dcr", client_network(request.META), settings.DCR_RATE_PER_HOUR, 3600)
         if retry_after:
             request.lockii_retry_after = retry_after
             return False

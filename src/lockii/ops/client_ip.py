@@ -52,5 +52,16 @@ def client_ip(meta) -> str:
     return str(_address(hops[0])) if hops else peer
 
 
+def client_network(meta) -> str:
+    """What throttles count by: the client IP, or for IPv6 the first address of its /64 (still an
+    address, so it fits axes' IP column). One IPv6 subscriber usually holds a whole /64, so counting
+    single addresses would give an attacker billions of buckets."""
+    ip = client_ip(meta)
+    addr = _address(ip)
+    if isinstance(addr, ipaddress.IPv6Address) and not addr.ipv4_mapped:
+        return str(ipaddress.IPv6Network((addr, 64), strict=False).network_address)
+    return ip
+
+
 def axes_client_ip(request) -> str:
-    return client_ip(request.META)
+    return client_network(request.META)

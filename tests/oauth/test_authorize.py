@@ -16,6 +16,7 @@ from tests.oauth.authorize_kit import (  # noqa: F401 (app, user_client: fixture
     AUTHZ, CB, PASSWORD, app, assert_error_page, authorize, consented, location_base, location_params, make_client,
     params, post_consent, user_client,
 )
+from tests.oauth.test_redirects import ALLOWED as ALLOWED_REDIRECTS
 
 # ---- redirect URI: exact match, error page, never a redirect (CASE-09, B1, AS7, O2, O19) -------
 
@@ -268,3 +269,11 @@ def test_no_cors_on_the_authorization_endpoint(user_client, app):
 def test_no_consent_is_remembered_from_a_page_only_viewed(user_client, app):
     authorize(user_client, app)
     assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("uri", ALLOWED_REDIRECTS)
+def test_every_redirect_uri_registration_accepts_is_one_authorize_accepts(user_client, db, uri):
+    """The registration policy and the /authorize match agree: no client is registered unusable."""
+    client = make_client(redirect_uris=(uri,))
+    page = authorize(user_client, client, redirect_uri=uri)
+    assert page.status_code == 200 and b'value="approve"' in page.content

@@ -27,6 +27,10 @@ REFUSED = [
     "https://\u0430pple.com/cb", "https://a.example/cb\u202e", "https://evil.example\u202e.moc.elgoog/cb",
     "https://ex%61mple.com/cb", "https://a.example%2f.evil.example/cb",
     "cursor://anysph%65re/cb",
+    # Characters no URI may hold, and a private-use scheme with nothing after it: /authorize could
+    # never match these, so registering them would only make a client that cannot sign in.
+    'https://ok.example/"><script>alert(1)</script>', "https://ok.example/{x}", "https://ok.example/a|b",
+    "https://ok.example/`", "https://ok.example/^", "cursor:",
 ]
 
 

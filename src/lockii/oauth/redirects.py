@@ -18,7 +18,9 @@ from django.conf import settings
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 MAX_URI_LENGTH = 2000
-_FORBIDDEN_CHARS = re.compile(r"[\s\x00-\x1f\x7f\\]")
+# Not allowed anywhere in a URI (RFC 3986 §2): whitespace, controls, and "<>\^`{|}. oauthlib never
+# matches such a URI at /authorize, so registering one would only make a client that cannot sign in.
+_FORBIDDEN_CHARS = re.compile(r'[\s\x00-\x1f\x7f\\"<>^`{|}]')
 # A host name, an IPv4 address or (unbracketed by urlsplit) an IPv6 address. The consent page shows
 # this host; a percent-encoded one would be shown encoded while browsers decode it and go elsewhere.
 _HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")
@@ -40,7 +42,7 @@ def policy_error(uri: object) -> str | None:
     if len(uri) > MAX_URI_LENGTH:
         return f"a redirect URI may have at most {MAX_URI_LENGTH} characters"
     if _FORBIDDEN_CHARS.search(uri):
-        return "a redirect URI may not contain whitespace, backslashes or control characters"
+        return 'a redirect URI may not contain whitespace, control characters or any of \\ " < > ^ ` { | }'
     if not uri.isascii():
         # RFC 3986 URIs are ASCII. Refused here rather than at /authorize (oauthlib never matches
         # them), and no homograph or bidi-reordered host reaches the consent page.
@@ -66,7 +68,7 @@ def policy_error(uri: object) -> str | None:
             return None
         return "http redirect URIs are allowed only on 127.0.0.1, [::1] or localhost; use https"
     if scheme in private_schemes():
-        return None
+        return None if parts.netloc or parts.path else f"a {scheme}: redirect URI needs a path after the scheme"
     return f"the scheme '{scheme}' is not allowed for redirect URIs"
 
 

@@ -144,3 +144,14 @@ def test_python_field_names_are_not_wire_names(shop):
     with pytest.raises(ValidationFailed) as err:
         run("search_bookings", owner_of(shop.a), dateRange={"from_": 1})
     assert err.value.errors[0]["field"].startswith("dateRange")
+
+
+def test_a_single_value_may_be_plain_or_json_as_the_openapi_document_declares(shop, api):
+    """OpenAPI says these parameters carry application/json; a generated client sends "active"."""
+    def ids(**params):
+        r = api.get(URL, params, HTTP_X_API_KEY=shop.key_a)
+        assert r.status_code == 200, r.content
+        return sorted(b["id"] for b in r.json())
+
+    assert ids(status="active") and ids(status='"active"') == ids(status="active")
+    assert ids(locationID=f'"{shop.l1.id}"') == ids(locationID=shop.l1.id)

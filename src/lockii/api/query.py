@@ -1,4 +1,5 @@
-"""Query strings to action input: nested objects and arrays arrive as JSON strings (Lockii convention)."""
+"""Query strings to action input: nested objects and arrays arrive as JSON strings (Lockii convention);
+a single value may be plain (``status=active``) or JSON (``status="active"``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ def query_to_input(query: QueryDict) -> dict:
 
 
 def _decode(name: str, value: str):
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        # OpenAPI declares these parameters as application/json content, so generated clients send
+        # a single value as a JSON string ("active"). Plain text that merely has quotes stays as is.
+        try:
+            return jsontext.loads(value)
+        except ValueError:
+            return value
     if value[:1] not in ("{", "["):
         return value
     try:

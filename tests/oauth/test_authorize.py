@@ -148,6 +148,7 @@ def test_an_unknown_scope_is_invalid_scope(user_client, app, scope):
     assert response.status_code == 302
     got = location_params(response)
     assert (got["error"], got["state"], got["iss"]) == ("invalid_scope", "S1", settings.PUBLIC_URL)
+    assert "offline_access" in got["error_description"]  # says which scopes exist
 
 
 def test_a_scope_outside_the_registered_ones_is_invalid_scope(user_client, db):

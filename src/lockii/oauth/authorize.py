@@ -20,6 +20,7 @@ import time
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib.auth import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedRedirect
@@ -169,6 +170,9 @@ class LockiiAuthorizationView(AuthorizationView):
         if not request.user.is_authenticated and "none" not in prompt:
             return self.login_redirect(request)
         error, description = oauthlib_error.error, oauthlib_error.description
+        if error == "invalid_scope" and not description:  # oauthlib leaves this one empty
+            offered = " ".join(settings.OAUTH2_PROVIDER["SCOPES"])
+            description = f"Ask only for scopes this server offers: {offered}."
         response_type = request.GET.get("response_type")
         if response_type and response_type != "code":
             # DOT answers unauthorized_client for implicit/hybrid types; the truth is that this

@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "lockii"
     if len(argv) == 1:
         argv.append("help")
+    if argv[1] == "serve":
+        _default_public_url(argv[2:])
     try:
         execute_from_command_line(argv)
     except DatabaseError as exc:
@@ -24,6 +26,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"lockii: database error: {reason}\n"
                          "Check LOCKII_DATABASE_URL, and run `lockii migrate` on a new database.\n")
         sys.exit(1)
+
+
+def _default_public_url(args: list[str]) -> None:
+    """``lockii serve --port N`` with no LOCKII_PUBLIC_URL: advertise the loopback origin actually
+    served. Settings are read before the command runs, and the default (port 8000) would send OAuth
+    metadata and MCP challenges to a server that is not there."""
+    if os.environ.get("LOCKII_PUBLIC_URL"):
+        return
+    port = os.environ.get("LOCKII_PORT", "8000")
+    for i, arg in enumerate(args):
+        if arg == "--port" and i + 1 < len(args):
+            port = args[i + 1]
+        elif arg.startswith("--port="):
+            port = arg.partition("=")[2]
+    if port.isdigit() and port != "8000":
+        os.environ["LOCKII_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
 
 
 if __name__ == "__main__":

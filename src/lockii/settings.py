@@ -10,7 +10,11 @@ LOCKII_DATA_DIR
 LOCKII_PUBLIC_URL
     The public origin, no path (``https://dash.lockii.app``). It is the OAuth issuer and the base of
     every resource identifier. https is required except on loopback (or with LOCKII_DEV=1).
-    Default: ``http://127.0.0.1:8000``.
+    Default: ``http://127.0.0.1:8000``, or ``http://127.0.0.1:<port>`` for ``lockii serve`` on
+    another port.
+LOCKII_HOST, LOCKII_PORT
+    Where ``lockii serve`` (and ``make run``) listen unless ``--host``/``--port`` are given.
+    Default: 127.0.0.1 and 8000.
 LOCKII_SECRET_KEY
     Django secret (32+ characters); also the key that encrypts signing keys at rest. Every node of
     one deployment needs the same value. Required unless LOCKII_DEV=1.

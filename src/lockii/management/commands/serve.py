@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import socket
 
@@ -28,8 +29,10 @@ class Command(BaseCommand):
     help = "Run the Lockii server (migrates the database first)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default=os.environ.get("LOCKII_HOST", "127.0.0.1"),
+                            help="address to listen on (default: LOCKII_HOST, else 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("LOCKII_PORT", "8000")),
+                            help="port (default: LOCKII_PORT, else 8000)")
         parser.add_argument("--workers", type=int, default=1)
         parser.add_argument("--no-migrate", action="store_true", help="skip applying migrations")
         parser.add_argument("--fd", type=int, help="serve on this inherited, already listening socket "

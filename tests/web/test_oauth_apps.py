@@ -64,6 +64,14 @@ def test_bad_redirect_uris_and_names_are_shown_on_the_form(world, signed_in):
     assert not Application.objects.filter(company=world.a).exists()
 
 
+def test_redirect_uris_are_one_per_line_and_a_line_with_spaces_is_one_bad_uri(world, signed_in):
+    client = signed_in(world.owner_a)
+    page = register(client, redirect_uris="not a url").content.decode()
+    assert page.count('class="errorlist') == 1 and "whitespace" in page
+    register(client, redirect_uris="  https://a.example/cb  \r\n\r\nhttps://b.example/cb\n")
+    assert app_of(world.a).redirect_uri_list == ["https://a.example/cb", "https://b.example/cb"]
+
+
 def test_rotating_the_secret_replaces_it(world, signed_in):
     client = signed_in(world.owner_a)
     old = SECRET.search(register(client).content.decode()).group(1)

@@ -81,7 +81,8 @@ class OAuthAppForm(forms.Form):
                   "computer (any port is accepted there).")
 
     def uri_list(self) -> list[str]:
-        return self.cleaned_data["redirect_uris"].split()
+        # One per line, as the form says; a line with a space in it is one (refused) URI, not several.
+        return [line.strip() for line in self.cleaned_data["redirect_uris"].splitlines() if line.strip()]
 
 
 class NewOAuthAppForm(OAuthAppForm, SubmitOnceForm):

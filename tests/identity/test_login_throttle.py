@@ -26,6 +26,7 @@ def test_failed_sign_ins_lock_the_account_whatever_address_they_claim_or_come_fr
         assert fail(client, email) in (400, 429)  # the failure reaching the limit gets the lock-out page
     locked = sign_in(Client(REMOTE_ADDR="198.51.100.99", HTTP_X_FORWARDED_FOR="10.0.0.99"), email)
     assert locked.status_code == 429 and "_auth_user_id" not in locked.client.session
+    assert int(locked["Retry-After"]) == settings.AXES_COOLOFF_TIME * 3600
 
 
 def test_a_few_typos_by_several_people_behind_one_address_lock_nobody_else_out(world, settings):

@@ -56,8 +56,11 @@ def home(request):
 
 def lockout(request, credentials=None, *args, **kwargs):
     """django-axes' answer once an account or IP is locked out."""
-    return render(request, "web/error.html", {
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    response = render(request, "web/error.html", {
         "title": "Too many sign-in attempts",
-        "detail": "Sign-in is paused for this account or network for "
-                  f"{settings.AXES_COOLOFF_TIME * 60:.0f} minutes after too many failed attempts.",
+        "detail": f"Sign-in is paused for this account or network for {minutes} minutes after too many "
+                  "failed attempts.",
     }, status=429)
+    response["Retry-After"] = str(minutes * 60)  # the longest wait: the cool-off counts from the last failure
+    return response

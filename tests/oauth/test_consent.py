@@ -107,7 +107,8 @@ def test_offline_access_is_shown_when_refresh_tokens_will_be_issued(user_client,
     assert "No offline access" in text(authorize(user_client, no_refresh))
     assert "Offline access:" in text(authorize(user_client, no_refresh, scope="openid offline_access"))
     with_refresh = make_client(grant_types=("authorization_code", "refresh_token"))
-    assert "Offline access:" in text(authorize(user_client, with_refresh))
+    page = text(authorize(user_client, with_refresh))
+    assert "Offline access:" in page and "registered for refresh tokens" in page  # why, when not asked for
 
 
 def test_the_page_lists_the_scopes_with_their_descriptions(user_client, app):

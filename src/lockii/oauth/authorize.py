@@ -301,6 +301,7 @@ class LockiiAuthorizationView(AuthorizationView):
             "client": consent.client_facts(application, pending["redirect_uri"], request.user),
             "access": consent.access_facts(request.user),
             "scopes": [(s, all_scopes.get(s, s)) for s in pending["scope"]],
+            "scope_names": pending["scope"],
             "offline": consent.stays_connected(application, pending["scope"]),
             "access_minutes": max(1, oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS // 60),
             "resources": consent.describe_resources(pending["resource"]),

@@ -1,8 +1,8 @@
 """User MCP throughput against REST, measured in one run against a real ``lockii serve``.
 
-    .venv/bin/python bench/mcp_bench.py [--seconds 8] [--concurrency 8] [--bookings 2000]
+    .venv/bin/python bench/mcp_bench.py [--db sqlite|postgres] [--seconds 8] [--concurrency 8] [--bookings 2000]
 
-Starts a server on a fresh database with demo data (or use ``--url`` and ``--key`` for a running
+Starts a server on a fresh database (SQLite file or PostgreSQL) with demo data (or use ``--url`` and ``--key`` for a running
 one), then for each case runs ``concurrency`` keep-alive clients for ``seconds`` and reports requests
 per second, latency percentiles and the ratio to the REST baseline (the same booking search,
 ``GET /api/v1/booking?limit=10``). All cases use the same credential, an API key, so the ratio is
@@ -22,6 +22,8 @@ from pathlib import Path
 import httpx
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "src")]
+
+from launcher import DEFAULT_PG, seeded_server  # noqa: E402
 
 ACCEPT = "application/json, text/event-stream"
 
@@ -101,6 +103,8 @@ def run(base: str, key: str, seconds: float, concurrency: int) -> list[tuple[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="any database of the PostgreSQL server; a fresh one is created")
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--bookings", type=int, default=2000)
@@ -111,17 +115,10 @@ def main() -> None:
     if args.url:
         results = run(args.url.rstrip("/"), args.key, args.seconds, args.concurrency)
     else:
-        import os
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-        from tests.e2e.live_server import live_servers, run_cli
-
-        with live_servers(1, demo=False) as (servers, env):
-            run_cli(env, "demo", "--bookings", str(args.bookings), "--customers", "200")
-            key = json.loads(run_cli(env, "apikey", "create", "--name", "bench", "--json"))["secret"]
-            print(f"server {servers[0].url}, {args.bookings} bookings, {args.concurrency} clients, "
+        with seeded_server(args.db, args.bookings, pg_url=args.pg_url) as seeded:
+            print(f"server {seeded.server.url} on {args.db}, {args.bookings} bookings, {args.concurrency} clients, "
                   f"{args.seconds} s per case", flush=True)
-            results = run(servers[0].url, key, args.seconds, args.concurrency)
+            results = run(seeded.server.url, seeded.api_key, args.seconds, args.concurrency)
     if args.json:
         print(json.dumps({name: r for name, r in results}, indent=2))
 

@@ -60,6 +60,13 @@ def test_limit_defaults_to_50(shop, api):
     assert r["X-Next-Cursor"]
 
 
+def test_a_single_bad_value_is_named_as_sent_and_a_list_item_by_its_index(shop, api):
+    single = problem(api.get(URL, {"status": "bogus"}, HTTP_X_API_KEY=shop.key_a))
+    assert [e["field"] for e in single["errors"]] == ["status"]
+    listed = problem(api.get(URL, {"status": '["active", "bogus"]'}, HTTP_X_API_KEY=shop.key_a))
+    assert [e["field"] for e in listed["errors"]] == ["status.1"]
+
+
 @pytest.mark.parametrize("params, field", [
     ({"status": "late"}, "status"),
     ({"status": ["active", "late"]}, "status"),

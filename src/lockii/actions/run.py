@@ -17,12 +17,20 @@ def validate_input(action: Action, raw: dict[str, Any]):
     try:
         return action.input.model_validate(raw)
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "message": err["msg"]}
-            for err in exc.errors(include_url=False)
-        ]
+        errors = [{"field": _field(err["loc"], raw), "message": err["msg"]} for err in exc.errors(include_url=False)]
         fields = ", ".join(e["field"] for e in errors)
         raise ValidationFailed(f"Invalid value for: {fields}.", errors=errors) from None
+
+
+def _field(loc: tuple, raw: dict[str, Any]) -> str:
+    """The path of a bad value as the caller sent it: ``status``, not ``status.0``, when a single
+    value was sent where a list is also accepted (the model holds it as a one-element list)."""
+    parts = list(loc)
+    if len(parts) >= 2 and parts[1] == 0 and isinstance(parts[0], str):
+        sent = raw.get(parts[0])
+        if not isinstance(sent, list) and not (isinstance(sent, str) and sent.startswith("[")):
+            del parts[1]
+    return ".".join(str(p) for p in parts) or "(body)"
 
 
 def run_action(action: Action, principal: Principal, raw: dict[str, Any]):

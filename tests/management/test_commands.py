@@ -49,6 +49,7 @@ def test_init_text_output_names_the_next_step():
     (["--email", "a@b.example", "--password", "short"], "at least 10 characters"),
     (["--email", "a@b.example", "--password", "long enough pw", "--timezone", "Mars/Olympus"], "IANA time zone"),
     (["--email", "a@b.example", "--password", "long enough pw", "--currency", "EURO"], "ISO 4217"),
+    (["--email", "a@b.example", "--password", "long enough pw", "--currency", "XYZ"], "ISO 4217"),
 ])
 def test_init_rejects_bad_input_and_writes_nothing(args, message):
     with pytest.raises(CommandError, match=message):

@@ -21,6 +21,17 @@ from lockii.identity.models import Company, User
 from lockii.identity.roles import ROLES
 
 MIN_PASSWORD_LENGTH = 10  # as on the team page (identity/team.py)
+# ISO 4217 codes of currencies in circulation (no funds, metals or test codes); the standard library
+# has no list, and a whole dependency for one check is not worth it.
+CURRENCIES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
+GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT
+LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP
+STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG
+XOF XPF YER ZAR ZMW ZWG
+""".split())
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
@@ -42,8 +53,8 @@ def create_company(name: str, *, slug: str | None = None, currency: str = "EUR",
     name = (name or "").strip()
     if not name:
         raise _field_error("name", "A company needs a name.")
-    if len(currency) != 3 or not currency.isalpha():
-        raise _field_error("currency", f"'{currency}' is not an ISO 4217 currency code.")
+    if (currency or "").upper() not in CURRENCIES:
+        raise _field_error("currency", f"'{currency}' is not an ISO 4217 currency code such as EUR or NOK.")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

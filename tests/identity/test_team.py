@@ -142,3 +142,27 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner():
         t.join(timeout=30)
     assert sorted(outcomes) == ["conflict", "ok"]
     assert User.objects.filter(company=company, role="owner").count() == 1
+
+
+def test_the_company_keeps_an_owner_who_reaches_every_location(world):
+    """Only an owner with all locations can manage everyone; limiting the last one would lock the
+    team out of its own all-location users."""
+    second = f.user(world.a, "owner", locations=[world.l1])
+    me = as_(world.owner_a)
+    with pytest.raises(Conflict), transaction.atomic():  # limiting yourself, the last full owner
+        team.update_user(me, world.owner_a.id, team.UserChanges(location_ids=[world.l1.id]))
+    with pytest.raises(Conflict), transaction.atomic():  # demoting the last full owner
+        team.update_user(me, world.owner_a.id, team.UserChanges(role="admin"))
+    with transaction.atomic():  # once another owner reaches everything, the first may be limited
+        team.update_user(me, second.id, team.UserChanges(location_ids=team.ALL))
+        team.update_user(me, world.owner_a.id, team.UserChanges(location_ids=[world.l1.id]))
+    assert User.objects.get(pk=world.owner_a.id).location_ids == [world.l1.id]
+
+
+def test_a_name_change_is_audited_with_before_and_after(world):
+    from lockii.audit.models import AuditEvent
+
+    with transaction.atomic():
+        team.update_user(as_(world.owner_a), world.staff_a.id, team.UserChanges(name="New Name"))
+    event = AuditEvent.objects.get(action="user.update", target_id=world.staff_a.id)
+    assert event.detail["name"]["to"] == "New Name"

@@ -119,12 +119,17 @@ def _lock_team(principal: Principal) -> None:
     Company.objects.select_for_update().filter(pk=principal.company_id).first()
 
 
-def _keep_an_owner(principal: Principal, user: User) -> None:
-    """Refuse when ``user`` is the company's last active owner (call after ``_lock_team``)."""
-    owners = list(User.objects.filter(company_id=principal.company_id, role="owner", disabled=False)
-                  .values_list("pk", flat=True))
-    if owners == [user.pk]:
+def _keep_an_owner(principal: Principal, user: User, *, still_owner: bool, still_all_locations: bool) -> None:
+    """Refuse a change to ``user``, an active owner, that would leave the company without an active
+    owner, or without one who reaches every location: only such an owner can manage everyone, so
+    without one the team could no longer be fully managed (call after ``_lock_team``)."""
+    others = User.objects.filter(company_id=principal.company_id, role="owner", disabled=False).exclude(pk=user.pk)
+    if not still_owner and not others.exists():
         raise Conflict("The company needs at least one active owner; make someone else owner first.")
+    if user.location_ids is None and not (still_owner and still_all_locations) \
+            and not others.filter(location_ids__isnull=True).exists():
+        raise Conflict("The company needs an active owner with access to all locations; "
+                       "give another owner all locations first.")
 
 
 def add_user(principal: Principal, *, email: str, name: str, role: str, location_ids, password: str) -> User:
@@ -148,22 +153,26 @@ def update_user(principal: Principal, user_id: str, changes: UserChanges) -> Use
     user = get_scoped(principal, User, user_id, what="user")
     _check_reach(principal, user)
     fields, detail = [], {}
+    role, locations = user.role, user.location_ids
     if changes.role is not None and changes.role != user.role:
         _check_role(principal, changes.role)
-        if user.role == "owner" and not user.disabled:
-            _keep_an_owner(principal, user)
-        detail["role"] = {"from": user.role, "to": changes.role}
-        user.role = changes.role
-        fields.append("role")
+        role = changes.role
     if changes.location_ids is not None:
-        stored = _check_locations(principal, changes.location_ids)
-        if stored != user.location_ids:
-            detail["locations"] = {"from": user.location_ids, "to": stored}
-            user.location_ids = stored
-            fields.append("location_ids")
+        locations = _check_locations(principal, changes.location_ids)
+    if user.role == "owner" and not user.disabled:
+        _keep_an_owner(principal, user, still_owner=role == "owner", still_all_locations=locations is None)
+    if role != user.role:
+        detail["role"] = {"from": user.role, "to": role}
+        user.role = role
+        fields.append("role")
+    if locations != user.location_ids:
+        detail["locations"] = {"from": user.location_ids, "to": locations}
+        user.location_ids = locations
+        fields.append("location_ids")
     if changes.name is not None and changes.name.strip() != user.name:
         if len(changes.name.strip()) > 200:
             raise _invalid("name", "The name can be at most 200 characters.")
+        detail["name"] = {"from": user.name, "to": changes.name.strip()}
         user.name = changes.name.strip()
         fields.append("name")
     if fields:
@@ -182,5 +191,5 @@ def set_disabled(principal: Principal, user_id: str, disabled: bool) -> User:
         if user.pk == principal.user_id:
             raise Conflict("You cannot disable your own account.")
         if user.role == "owner":
-            _keep_an_owner(principal, user)
+            _keep_an_owner(principal, user, still_owner=False, still_all_locations=False)
     return accounts.set_disabled(user, disabled, principal=principal)

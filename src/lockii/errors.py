@@ -33,6 +33,14 @@ class PermissionDenied(LockiiError):
         self.permission = permission
 
 
+class BeyondReach(PermissionDenied):
+    """403 for an act that would reach beyond the caller's own role or locations."""
+
+    def __init__(self, permission: str, detail: str):
+        super().__init__(permission)
+        self.detail = detail
+
+
 class NotFound(LockiiError):
     code, status, title = "not_found", 404, "Not found"
 

@@ -71,6 +71,27 @@ def test_roles_without_organization_update_cannot_manage_keys(world, signed_in):
     assert key.revoked_at is None
 
 
+def test_an_admin_limited_to_some_locations_cannot_mint_an_all_location_key(world, signed_in):
+    """A key acts as the owner at every location: wider than a location-limited admin's own reach."""
+    key = ApiKey.objects.filter(company=world.a).first()
+    client = signed_in(f.user(world.a, "admin", locations=[world.l1]))
+    html = client.get("/settings/integrations").content.decode()
+    assert "Create API key" not in html and key.prefix not in html and "access to" in html
+    created = client.submit("/settings/integrations/api-keys", {"name": "escalate"})
+    assert created.status_code == 403 and "all locations" in created.content.decode()
+    assert client.submit(f"/settings/integrations/api-keys/{key.id}/revoke").status_code == 403
+    assert not ApiKey.objects.filter(name="escalate").exists()
+
+
+def test_disabling_a_user_revokes_the_keys_they_created(world, signed_in, api):
+    admin = f.user(world.a, "admin")
+    _, secret = create(signed_in(admin), "Their integration")
+    owner = signed_in(world.owner_a)
+    assert owner.submit(f"/settings/team/{admin.id}/disable", page="/settings/team").status_code == 302
+    assert api.get_with_key("/api/v1/company", secret).status_code == 401  # they saw the secret
+    assert AuditEvent.objects.filter(action="apikey.revoke", detail__reason="creator disabled").exists()
+
+
 def test_another_companys_key_is_invisible_and_cannot_be_revoked(world, signed_in, api):
     key_b = ApiKey.objects.get(company=world.b)
     client = signed_in(world.owner_a)

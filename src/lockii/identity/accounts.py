@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from lockii.audit.log import record
 from lockii.catalogue.models import Location
 from lockii.errors import Conflict, NotFound, ValidationFailed
+from lockii.identity import apikeys
 from lockii.identity.models import Company, User
 from lockii.identity.roles import ROLES
 
@@ -120,14 +121,16 @@ user_disabled = Signal()
 def set_disabled(user: User, disabled: bool, *, principal=None) -> User:
     """Disable (or re-enable) an account.
 
-    Disabling is final for everything issued before it: browser sessions end and OAuth apps lose
-    their tokens, codes and approvals, so re-enabling later does not bring any of them back.
+    Disabling is final for everything issued before it: browser sessions end, OAuth apps lose
+    their tokens, codes and approvals, and the API keys the user created (whose secrets they saw)
+    are revoked, so re-enabling later brings none of them back.
     """
     if user.disabled == disabled:
         return user
     with transaction.atomic():
         if disabled:
             User.objects.filter(pk=user.pk).update(disabled=True, session_epoch=F("session_epoch") + 1)
+            apikeys.revoke_created_by(user, principal=principal)
             user_disabled.send(User, user=user)
         else:
             User.objects.filter(pk=user.pk).update(disabled=False)

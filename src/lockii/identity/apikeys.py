@@ -9,10 +9,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from lockii.audit.log import record
-from lockii.errors import NotFound
+from lockii.errors import BeyondReach, NotFound
 from lockii.identity.models import ApiKey, Company, User
 
 KEY_PREFIX = "lk_"
+MANAGE = "organization:update"
 # last_used_at is written at most this often per key, so hot keys do not write on every call.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
@@ -21,18 +22,49 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def may_manage(principal) -> bool:
+    """A key acts as the owner at every location, so only someone with that reach manages keys:
+    ``organization:update`` and all locations (owners, and admins not limited to some locations).
+    Otherwise a location-limited admin could mint a credential wider than their own."""
+    return principal.has(MANAGE) and principal.location_ids is None
+
+
+def require_manage(principal) -> None:
+    if principal is None:  # the CLI: the operator of the installation
+        return
+    principal.require(MANAGE)
+    if principal.location_ids is not None:
+        raise BeyondReach(MANAGE, "API keys act at every location, so only someone with access to all "
+                                  "locations can manage them.")
+
+
 def create_key(company: Company, name: str, *, created_by: User | None = None, principal=None) -> tuple[ApiKey, str]:
     """Create a key; returns the row and the secret, which is never retrievable again."""
+    require_manage(principal)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         company=company, name=name.strip() or "API key", prefix=secret[:10],
         secret_hash=hash_secret(secret), created_by=created_by,
     )
-    record(principal, "apikey.create", target_type="apikey", target_id=key.id, company_id=company.id)
+    record(principal, "apikey.create", target_type="apikey", target_id=key.id, company_id=company.id,
+           name=key.name, prefix=key.prefix)
     return key, secret
 
 
+def revoke_created_by(user: User, *, principal=None) -> int:
+    """Revoke every active key ``user`` created: they saw each secret, so a key must not outlive
+    their access (called when the user is disabled)."""
+    keys = list(ApiKey.objects.filter(created_by=user, revoked_at__isnull=True))
+    for key in keys:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        record(principal, "apikey.revoke", target_type="apikey", target_id=key.id, company_id=key.company_id,
+               reason="creator disabled")
+    return len(keys)
+
+
 def revoke_key(company: Company, key_id: str, *, principal=None) -> ApiKey:
+    require_manage(principal)
     key = ApiKey.objects.filter(company=company, pk=key_id).first()
     if key is None:
         raise NotFound(f"No API key with id '{key_id}'.")

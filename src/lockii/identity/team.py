@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from lockii.audit.log import record
 from lockii.catalogue.models import Location
-from lockii.errors import Conflict, PermissionDenied, ValidationFailed
+from lockii.errors import BeyondReach, Conflict, ValidationFailed
 from lockii.identity import accounts
 from lockii.identity.models import Company, User
 from lockii.identity.principal import Principal
@@ -40,15 +40,6 @@ class UserChanges:
     role: str | None = None
     location_ids: object = None
     name: str | None = None
-
-
-class OutranksYou(PermissionDenied):
-    """403 for touching a user whose role or locations reach beyond the caller's."""
-
-    def __init__(self, detail: str):
-        super().__init__(MANAGE)
-        self.detail = detail
-        self.args = (detail,)
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -102,10 +93,10 @@ def _check_reach(principal: Principal, user: User) -> None:
     """The caller may not edit someone who outranks them: a higher role (an admin cannot touch an
     owner) or locations the caller does not have."""
     if ROLE_RANK.get(user.role, 99) > ROLE_RANK.get(principal.role, -1):
-        raise OutranksYou(f"Only an owner can change a user with the '{user.role}' role.")
+        raise BeyondReach(MANAGE, f"Only an owner can change a user with the '{user.role}' role.")
     if principal.location_ids is not None and (
             user.location_ids is None or not set(user.location_ids) <= principal.location_ids):
-        raise OutranksYou("This user has access to locations you do not; ask someone with access to all of them.")
+        raise BeyondReach(MANAGE, "This user has access to locations you do not; ask someone with access to all of them.")
 
 
 def _lock_team(principal: Principal) -> None:

@@ -23,11 +23,13 @@ def _page(request, *, key_form=None, status=200):
     context = {
         "section": "integrations",
         "can_manage": can_manage,
+        "can_manage_keys": apikeys.may_manage(principal),
         "api_base": settings.API_RESOURCE,
         "key_form": key_form or ApiKeyForm(),
         # Active keys first (NULL revoked_at; databases disagree on where NULLs sort), newest first.
         "keys": list(scoped(principal, ApiKey).select_related("created_by")
-                     .order_by(F("revoked_at").asc(nulls_first=True), "-created_at")) if can_manage else [],
+                     .order_by(F("revoked_at").asc(nulls_first=True), "-created_at"))
+                if apikeys.may_manage(principal) else [],
         "apps": apps_service.list_apps(Company.objects.get(pk=principal.company_id)) if can_manage else [],
         "grants": apps_service.list_grants(request.user),
         "mcp": mcp_help.connection_help(),
@@ -44,6 +46,7 @@ def integrations(request):
 @methods("POST")
 @settings_page(MANAGE)
 def create_api_key(request):
+    apikeys.require_manage(request.principal)
     if submit_once.already_used(request):
         messages.info(request, "That key was already created and its secret shown once. If you did not copy it, "
                                "revoke it and create another.")

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from lockii.audit.models import AuditEvent
 from lockii.oauth import consent as consent_module
 from lockii.oauth.models import Consent, Grant
 from tests import factories as f
@@ -329,3 +330,13 @@ def test_consent_does_not_follow_a_redirect_uri_changed_after_approval(user_clie
     app.redirect_uris = "https://attacker.example/cb"
     app.save()
     assert authorize(user_client, app, redirect_uri="https://attacker.example/cb").status_code == 200
+
+
+def test_an_approval_is_audited_as_the_user_via_the_app(world, user_client, app):
+    """An app now acts for the user on company data: who let which app do what is recorded."""
+    post_consent(user_client, authorize(user_client, app))
+    event = AuditEvent.objects.get(action="oauth.consent")
+    assert (event.company_id, event.actor_id, event.via_client) == (world.a.id, world.manager_l1.id, app.client_id)
+    assert event.target_id == app.pk and event.detail["scopes"] == ["openid", "profile"]
+    assert post_consent(user_client, authorize(user_client, app, prompt="consent"), decision="deny")  # grants nothing
+    assert AuditEvent.objects.filter(action="oauth.consent").count() == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lockii.errors import PermissionDenied
+from lockii.identity.roles import permissions_for
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,12 @@ class Principal:
 
     def sees_location(self, location_id: str) -> bool:
         return self.location_ids is None or location_id in self.location_ids
+
+
+def principal_for_user(user, *, client_id: str | None = None) -> Principal:
+    """The Principal a signed-in user acts as (on the pages, or approving ``client_id``)."""
+    return Principal(
+        company_id=user.company_id, role=user.role, permissions=permissions_for(user.role),
+        location_ids=None if user.location_ids is None else frozenset(user.location_ids),
+        user_id=user.id, client_id=client_id,
+    )

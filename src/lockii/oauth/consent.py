@@ -184,7 +184,13 @@ def is_granted(user, application, scopes: list[str], requested_resources: list[s
 
 
 def record(user, application, scopes: list[str], requested_resources: list[str], redirect_uri: str) -> None:
-    """Remember an explicit approval, so the same or a narrower request skips the page next time."""
+    """Remember an explicit approval, so the same or a narrower request skips the page next time,
+    and audit it: an app now acts for the user on the company's data."""
+    from lockii.audit.log import record as audit
+    from lockii.identity.principal import principal_for_user
     from lockii.oauth.models import Consent
 
-    Consent.objects.remember(user, application, scopes, effective_resources(requested_resources), redirect_uri)
+    bound = effective_resources(requested_resources)
+    Consent.objects.remember(user, application, scopes, bound, redirect_uri)
+    audit(principal_for_user(user, client_id=application.client_id), "oauth.consent", target_type="client",
+          target_id=application.pk, scopes=list(scopes), resources=list(bound), redirect_uri=redirect_uri)

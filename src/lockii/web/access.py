@@ -18,19 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from lockii.errors import LockiiError
-from lockii.identity.principal import Principal
-from lockii.identity.roles import permissions_for
+from lockii.identity.principal import principal_for_user
 
 MANAGE = "organization:update"
-
-
-def principal_for_user(user) -> Principal:
-    """The Principal a signed-in user acts as on the pages."""
-    return Principal(
-        company_id=user.company_id, role=user.role, permissions=permissions_for(user.role),
-        location_ids=None if user.location_ids is None else frozenset(user.location_ids),
-        user_id=user.id,
-    )
 
 
 def error_page(request, exc: LockiiError):

@@ -92,6 +92,17 @@ def test_disabling_a_user_revokes_the_keys_they_created(world, signed_in, api):
     assert AuditEvent.objects.filter(action="apikey.revoke", detail__reason="creator disabled").exists()
 
 
+def test_refused_changes_are_audited_as_denied(world, signed_in):
+    key_b = ApiKey.objects.get(company=world.b)
+    assert signed_in(world.owner_a).submit(f"/settings/integrations/api-keys/{key_b.id}/revoke").status_code == 404
+    assert signed_in(world.staff_a).submit("/settings/integrations/api-keys", {"name": "x"}).status_code == 403
+    denied = {(e.action, e.actor_id, e.target_id, e.detail["status"])
+              for e in AuditEvent.objects.filter(result="denied")}
+    assert denied == {("web.apikey-revoke", world.owner_a.id, key_b.id, 404),
+                      ("web.apikey-create", world.staff_a.id, "", 403)}
+    assert not AuditEvent.objects.filter(company=world.b, result="denied").exists()  # in the prober's company
+
+
 def test_another_companys_key_is_invisible_and_cannot_be_revoked(world, signed_in, api):
     key_b = ApiKey.objects.get(company=world.b)
     client = signed_in(world.owner_a)

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from lockii.audit.log import record
 from lockii.errors import LockiiError
 from lockii.identity.principal import principal_for_user
 
@@ -29,6 +30,15 @@ def error_page(request, exc: LockiiError):
     return render(request, "web/error.html", {
         "title": titles.get(exc.status, "Please check your input"), "detail": exc.detail,
     }, status=exc.status)
+
+
+def _record_refusal(request, exc: LockiiError) -> None:
+    """Audit a refused change (a missing permission, or an object out of the user's reach): probing
+    other users' or companies' objects should leave a trace."""
+    match = request.resolver_match
+    target = next((v for v in (match.kwargs if match else {}).values() if isinstance(v, str)), "")
+    record(request.principal, f"web.{match.url_name if match else 'post'}", result="denied", target_id=target[:100],
+           status=exc.status, reason=exc.detail[:200], path=request.path[:200])
 
 
 def settings_page(permission: str | None = None):
@@ -54,6 +64,8 @@ def settings_page(permission: str | None = None):
                         return view(request, *args, **kwargs)
                 return view(request, *args, **kwargs)
             except LockiiError as exc:
+                if request.method == "POST" and exc.status in (403, 404):
+                    _record_refusal(request, exc)  # after the rollback, so it stays
                 return error_page(request, exc)
 
         return csp_update({"form-action": "'self'"})(never_cache(csrf_protect(wrapped)))

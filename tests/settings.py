@@ -11,6 +11,9 @@ else:
     os.environ.pop("LOCKII_DATABASE_URL", None)
 
 from lockii.settings import *  # noqa: E402,F401,F403
+from lockii.settings import ALLOWED_HOSTS  # noqa: E402
+
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # Django's test client
 
 # Argon2 is tested where it matters (tests/identity); elsewhere a cheap hasher keeps the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",

@@ -43,3 +43,12 @@ def test_a_secret_is_required_outside_dev(tmp_path):
     assert done.returncode != 0 and "LOCKII_SECRET_KEY" in done.stderr
     short = _load(LOCKII_SECRET_KEY="short", LOCKII_DATA_DIR=str(tmp_path))
     assert short.returncode != 0
+
+
+def test_extra_allowed_hosts_add_to_the_public_host_and_loopback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOCKII_")}
+    env.update(LOCKII_PUBLIC_URL="https://tunnel.example.com", LOCKII_SECRET_KEY=SECRET,
+               LOCKII_DATA_DIR=str(tmp_path), LOCKII_ALLOWED_HOSTS="lockii.internal")
+    out = subprocess.run([sys.executable, "-c", "import lockii.settings as s; print(','.join(s.ALLOWED_HOSTS))"],
+                         env=env, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert out.split(",") == ["tunnel.example.com", "127.0.0.1", "localhost", "[::1]", "lockii.internal"]

@@ -15,8 +15,7 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "lockii"
     if len(argv) == 1:
         argv.append("help")
-    if argv[1] == "serve":
-        _default_public_url(argv[2:])
+    _default_public_url(argv[2:] if argv[1] == "serve" else [])
     try:
         execute_from_command_line(argv)
     except DatabaseError as exc:
@@ -29,9 +28,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _default_public_url(args: list[str]) -> None:
-    """``lockii serve --port N`` with no LOCKII_PUBLIC_URL: advertise the loopback origin actually
-    served. Settings are read before the command runs, and the default (port 8000) would send OAuth
-    metadata and MCP challenges to a server that is not there."""
+    """With no LOCKII_PUBLIC_URL, the public URL follows the port served (LOCKII_PORT, or ``serve``'s
+    ``--port`` in ``args``). Settings are read before the command runs, and the default (port 8000)
+    would send OAuth metadata, MCP challenges and the demo's printed links to a server that is not
+    there."""
     if os.environ.get("LOCKII_PUBLIC_URL"):
         return
     port = os.environ.get("LOCKII_PORT", "8000")

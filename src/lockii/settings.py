@@ -21,8 +21,8 @@ LOCKII_SECRET_KEY
 LOCKII_DEV
     ``1`` for a local trial: a random secret is generated once into LOCKII_DATA_DIR. Default: ``0``.
 LOCKII_ALLOWED_HOSTS
-    Comma-separated Host values accepted. Default: the host of LOCKII_PUBLIC_URL plus
-    ``127.0.0.1,localhost,[::1]``.
+    Comma-separated extra Host values accepted (other names of this server). The host of
+    LOCKII_PUBLIC_URL and ``127.0.0.1,localhost,[::1]`` are always accepted. Default: none.
 LOCKII_ALLOWED_ORIGINS
     Comma-separated browser origins accepted by the MCP endpoint (DNS-rebinding guard) in addition
     to LOCKII_PUBLIC_URL and loopback origins.
@@ -114,9 +114,10 @@ if len(SECRET_KEY) < 32:
                      "(or set LOCKII_DEV=1 for a local trial, which keeps one in LOCKII_DATA_DIR)")
 DEBUG = False
 
-ALLOWED_HOSTS = _env_list("LOCKII_ALLOWED_HOSTS") or [
-    _public.hostname or "127.0.0.1", "127.0.0.1", "localhost", "[::1]", "testserver",
-]
+# Added to, never replacing, the public host and loopback names (health checks and the local CLI use them).
+ALLOWED_HOSTS = list(dict.fromkeys([
+    _public.hostname or "127.0.0.1", "127.0.0.1", "localhost", "[::1]", *_env_list("LOCKII_ALLOWED_HOSTS"),
+]))
 ALLOWED_ORIGINS = [PUBLIC_URL, *_env_list("LOCKII_ALLOWED_ORIGINS")]
 TRUSTED_PROXIES = _env_list("LOCKII_TRUSTED_PROXIES")
 PRIVATE_URI_SCHEMES = _env_list(

@@ -27,8 +27,8 @@ from lockii.mcp.tools import ToolCatalog
 log = logging.getLogger("lockii.mcp")
 
 INSTRUCTIONS = (
-    "Lockii runs unattended equipment hire: bookings, customers, products, stock units, locations, "
-    "pricing, payments and reports of one company. You act as the signed-in user, with their role, "
+    "Lockii runs unattended equipment hire for one company (its locations, catalogue, customers and "
+    "bookings); the tools are the ones in the tool list. You act as the signed-in user, with their role, "
     "permissions and locations; the tool list shows only what they may use. Call get_company first "
     "to learn the company, its currency and what the caller may do. Times are Unix milliseconds "
     "(UTC); money is integer cents. List tools return {items, nextCursor}: pass nextCursor back as "

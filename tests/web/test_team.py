@@ -94,6 +94,8 @@ def test_an_admin_cannot_create_or_promote_to_owner(world, signed_in):
 def test_an_admin_cannot_change_or_disable_an_owner(world, signed_in):
     admin = f.user(world.a, "admin")
     client = signed_in(admin)
+    page = client.get(f"{TEAM}/{world.owner_a.id}").content.decode()
+    assert 'data-testid="read-only"' in page and "Save changes" not in page and "Disable user" not in page
     assert edit(client, world.owner_a, role="viewer").status_code == 403
     response = client.submit(f"{TEAM}/{world.owner_a.id}/disable", page=TEAM)
     assert response.status_code == 403 and "owner" in response.content.decode()

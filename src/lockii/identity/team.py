@@ -99,6 +99,15 @@ def _check_reach(principal: Principal, user: User) -> None:
         raise BeyondReach(MANAGE, "This user has access to locations you do not; ask someone with access to all of them.")
 
 
+def why_not_editable(principal: Principal, user: User) -> str | None:
+    """Why ``principal`` may not change ``user`` at all (the page shows it instead of the forms), or None."""
+    try:
+        _check_reach(principal, user)
+    except BeyondReach as exc:
+        return exc.detail
+    return None
+
+
 def _lock_team(principal: Principal) -> None:
     """Serialise team changes within one company by locking its row.
 

@@ -85,7 +85,7 @@ def team_user(request, user_id: str):
     names = _location_names(principal)
     return render(request, "web/team_user.html", {
         "section": "team", "subject": user, "form": form, "is_me": user.id == principal.user_id,
-        "locations": _describe_locations(user, names),
+        "locations": _describe_locations(user, names), "blocked": team.why_not_editable(principal, user),
     }, status=400 if request.method == "POST" else 200)
 
 

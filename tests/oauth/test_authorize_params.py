@@ -56,6 +56,13 @@ def test_pkce_other_than_a_well_formed_s256_challenge_is_refused_before_consent(
     assert_error_redirect(authorize(user_client, app, **changes), "invalid_request")
 
 
+@pytest.mark.parametrize("method, says", [("plain", "'plain' is not supported"), (None, "it is missing")])
+def test_the_refusal_says_which_pkce_method_is_needed(user_client, app, method, says):
+    changes = {"code_challenge_method": method} if method else {"drop": ["code_challenge_method"]}
+    description = location_params(authorize(user_client, app, **changes))["error_description"]
+    assert "S256" in description and says in description
+
+
 def test_plain_is_refused_even_for_a_client_the_user_already_approved(user_client, app):
     consented(user_client, app)
     Grant.objects.all().delete()

@@ -13,8 +13,6 @@ from django.http import QueryDict
 
 from lockii.oauth import consent, resources
 
-# RFC 7636 §4.2: the S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters.
-S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 # Parameters that may appear once only; oauthlib itself refuses repeats of the core five (fatal).
 SINGLE_PARAMS = ("code_challenge", "code_challenge_method", "nonce", "prompt", "max_age", "claims")
@@ -56,16 +54,6 @@ def _check_single_parameters(request, credentials) -> None:
             raise RequestProblem("invalid_request", f"The {name} parameter may appear only once.")
 
 
-def _check_pkce(request, credentials) -> None:
-    # oauthlib turns a missing method into "plain", and DOT refuses plain only after the user
-    # approved (OAuth2Validator._create_authorization_code): refuse both before any page.
-    if credentials.get("code_challenge_method") != "S256":
-        raise RequestProblem("invalid_request", "code_challenge_method must be S256.")
-    if not S256_CHALLENGE.fullmatch(credentials.get("code_challenge") or ""):
-        raise RequestProblem("invalid_request",
-                              "code_challenge must be the 43-character BASE64URL(SHA-256(code_verifier)).")
-
-
 def _check_response_mode(request, credentials) -> None:
     # oauthlib would put the code in the fragment for response_mode=fragment; we answer in the query only.
     if request.GET.get("response_mode", "query") != "query":
@@ -95,7 +83,7 @@ def _check_prompt(request, credentials) -> None:
     max_age(request)
 
 
-REQUEST_CHECKS = (_check_response_type, _check_single_parameters, _check_pkce, _check_response_mode,
+REQUEST_CHECKS = (_check_response_type, _check_single_parameters, _check_response_mode,
                   _check_request_objects, _check_state_and_nonce, _check_prompt)
 
 

@@ -19,9 +19,15 @@ _S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 def _check_code_challenge(request) -> dict:
-    """Refuse a malformed challenge at /authorize (an empty one must not mean "no PKCE")."""
-    challenge = request.code_challenge
-    if challenge is not None and not _S256_CHALLENGE.match(challenge):
+    """Refuse anything but a well-formed S256 challenge at /authorize, before any page, with a
+    message that says what is wrong (an empty challenge must not mean "no PKCE"; a missing method,
+    which oauthlib would read as "plain", is refused too)."""
+    method = request.code_challenge_method
+    if method != "S256":
+        what = f"'{method}' is not supported" if method else "it is missing"
+        raise errors.InvalidRequestError(
+            description=f"code_challenge_method must be S256 ({what}); PKCE is required.", request=request)
+    if not _S256_CHALLENGE.match(request.code_challenge or ""):
         raise errors.InvalidRequestError(
             description="code_challenge must be the 43-character BASE64URL(SHA-256) of the verifier.",
             request=request)

@@ -3,7 +3,6 @@ a single value may be plain (``status=active``) or JSON (``status="active"``).""
 
 from __future__ import annotations
 
-
 from django.http import QueryDict
 
 from lockii import jsontext

@@ -11,9 +11,9 @@ from django.utils import timezone
 from lockii.audit.log import record
 from lockii.errors import BeyondReach, NotFound
 from lockii.identity.models import ApiKey, Company, User
+from lockii.identity.roles import MANAGE
 
 KEY_PREFIX = "lk_"
-MANAGE = "organization:update"
 # last_used_at is written at most this often per key, so hot keys do not write on every call.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 

@@ -13,6 +13,8 @@ PERMISSIONS = (
 )
 
 ALL = frozenset(PERMISSIONS)
+# Managing the company itself: its team, API keys and OAuth apps (and refunds).
+MANAGE = "organization:update"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "owner": ALL,

@@ -20,10 +20,9 @@ from lockii.errors import BeyondReach, Conflict, ValidationFailed
 from lockii.identity import accounts
 from lockii.identity.models import Company, User
 from lockii.identity.principal import Principal
-from lockii.identity.roles import ROLES
+from lockii.identity.roles import MANAGE, ROLES
 from lockii.identity.scoping import get_scoped, scoped
 
-MANAGE = "organization:update"
 # Higher rank = more power. owner and admin hold the same permissions, but only an owner may make
 # or unmake owners, so a compromised admin account cannot lock the owners out.
 ROLE_RANK = {"viewer": 0, "staff": 1, "manager": 2, "admin": 3, "owner": 4}

@@ -21,8 +21,6 @@ from lockii.audit.log import record
 from lockii.errors import LockiiError
 from lockii.identity.principal import principal_for_user
 
-MANAGE = "organization:update"
-
 
 def error_page(request, exc: LockiiError):
     """The HTML rendering of a service error, with its status code."""

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 
 from lockii.identity import apikeys
 from lockii.identity.models import ApiKey, Company
+from lockii.identity.roles import MANAGE
 from lockii.identity.scoping import get_scoped, scoped
 from lockii.oauth import apps_service
 from lockii.web import mcp_help, submit_once
-from lockii.web.access import MANAGE, settings_page
+from lockii.web.access import settings_page
 from lockii.web.errors import methods
 from lockii.web.settings_forms import ApiKeyForm
 

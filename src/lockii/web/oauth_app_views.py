@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 
 from lockii.errors import NotFound, ValidationFailed
 from lockii.identity.models import Company
+from lockii.identity.roles import MANAGE
 from lockii.oauth import apps_service
 from lockii.web import submit_once
-from lockii.web.access import MANAGE, settings_page
+from lockii.web.access import settings_page
 from lockii.web.errors import methods
 from lockii.web.settings_forms import NewOAuthAppForm, OAuthAppForm
 

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from lockii.catalogue.models import Location
 from lockii.errors import Conflict, ValidationFailed
 from lockii.identity import team
+from lockii.identity.roles import MANAGE
 from lockii.identity.scoping import scoped
-from lockii.web.access import MANAGE, settings_page
+from lockii.web.access import settings_page
 from lockii.web.errors import methods
 from lockii.web.settings_forms import AddUserForm, EditUserForm
 

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from django import forms
 
+from lockii.audit.log import record as audit
+from lockii.identity.principal import principal_for_user
 from lockii.oauth import resources as first_party_resources
 from lockii.oauth.redirects import LOOPBACK_HOSTS
 
@@ -186,8 +188,6 @@ def is_granted(user, application, scopes: list[str], requested_resources: list[s
 def record(user, application, scopes: list[str], requested_resources: list[str], redirect_uri: str) -> None:
     """Remember an explicit approval, so the same or a narrower request skips the page next time,
     and audit it: an app now acts for the user on the company's data."""
-    from lockii.audit.log import record as audit
-    from lockii.identity.principal import principal_for_user
     from lockii.oauth.models import Consent
 
     bound = effective_resources(requested_resources)

@@ -13,10 +13,10 @@ from tests.mcp.wire import MODERN, initialize, legacy_headers, modern
 
 BAD_BODIES = [
     ("not json", b"NOT JSON", -32700),
-    ("empty object", b"{}", None),
-    ("batch", b"[]", None),
-    ("params not an object", json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": "x"}), None),
-    ("jsonrpc 1.0", json.dumps({"jsonrpc": "1.0", "id": 1, "method": "initialize"}), None),
+    ("empty object", b"{}", -32600),
+    ("batch", b"[]", -32600),
+    ("params not an object", json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": "x"}), -32600),
+    ("jsonrpc 1.0", json.dumps({"jsonrpc": "1.0", "id": 1, "method": "initialize"}), -32600),
     ("deep nesting", b"[" * 10_000 + b"]" * 10_000, None),
     ("huge integer", b'{"jsonrpc":"2.0","id":' + b"9" * 5000 + b',"method":"ping"}', None),
     ("bad utf-8", b'{"jsonrpc":"2.0","id":1,"method":"\xff\xfe"}', None),
@@ -33,6 +33,41 @@ def test_malformed_body_is_a_4xx_json_rpc_error(mcp, key_a, era):
         assert error["code"] in (-32700, -32600, -32602) if code is None else error["code"] == code, what
         assert "Traceback" not in r.text, what
         assert mcp.post(initialize(), legacy_headers(**key_a)).status_code == 200, what
+
+
+# Requests the handshake-era transport used to take for notifications (202, never answered) or
+# answered -32602 with a validation dump: each is an Invalid Request that says what is wrong.
+BAD_ENVELOPES = [
+    ({"jsonrpc": "2.0", "id": {"a": 1}, "method": "ping"}, "id must be a string or an integer"),
+    ({"jsonrpc": "2.0", "id": [1], "method": "ping"}, "id must be a string or an integer"),
+    ({"jsonrpc": "2.0", "id": True, "method": "ping"}, "id must be a string or an integer"),
+    ({"jsonrpc": "2.0", "id": None, "method": "ping"}, "id must be a string or an integer"),
+    ({"jsonrpc": "2.0", "id": 1.5, "method": "tools/list"}, "id must be a string or an integer"),
+    ({"jsonrpc": "2.0", "id": 1, "method": 5}, "method must be a string"),
+    ({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": []}, "params must be an object"),
+    ({"jsonrpc": "2.0", "id": 1}, "needs a method"),
+    ({"id": 1, "method": "ping"}, 'jsonrpc must be "2.0"'),
+    ([{"jsonrpc": "2.0", "id": 1, "method": "ping"}], "batches are not supported"),
+    ("ping", "one JSON-RPC message object"),
+    (None, "one JSON-RPC message object"),
+]
+
+
+@pytest.mark.parametrize("era", ["2025-06-18", MODERN])
+@pytest.mark.parametrize("body, reason", BAD_ENVELOPES)
+def test_a_malformed_envelope_is_an_invalid_request_in_both_eras(mcp, key_a, era, body, reason):
+    headers = modern("ping", {}, **key_a)[1] if era == MODERN else legacy_headers(**key_a)
+    r = mcp.post(json.dumps(body).encode(), headers)
+    assert r.status_code == 400, r.text
+    answer = r.json()
+    assert (answer["jsonrpc"], answer["id"], answer["error"]["code"]) == ("2.0", None, -32600)
+    assert reason in answer["error"]["message"]
+
+
+def test_a_client_response_still_reaches_the_sdk(mcp, key_a):
+    """A JSON-RPC response (id with result) is a valid message; only shapes no message has are refused."""
+    r = mcp.post({"jsonrpc": "2.0", "id": 3, "result": {}}, legacy_headers(**key_a))
+    assert r.status_code == 202, r.text
 
 
 def test_oversized_body_is_413(mcp, key_a):

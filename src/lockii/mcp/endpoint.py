@@ -8,12 +8,14 @@ In front of the SDK's ``StreamableHTTPSessionManager`` (stateless, JSON response
 4. any method but POST, GET and DELETE included: 405, the answer the spec gives for a server
    without sessions (the SDK's stateless handshake-era path would open a standing SSE stream on GET);
 5. a POST body that is not JSON: 415 (the SDK answers 400);
+6. a JSON body that is not one well-formed JSON-RPC message: 400 -32600 (see ``lockii.mcp.envelope``);
 then the SDK handles both protocol eras. Each request is logged once, without secrets.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -22,15 +24,15 @@ from urllib.parse import parse_qsl
 import anyio
 from django.conf import settings
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecurityMiddleware
-from starlette.requests import Request
+from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecurityMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from lockii.actions.registry import Registry, load_all
 from lockii.errors import LockiiError, Unauthenticated
 from lockii.identity.credentials import resolve
-from lockii.mcp import policy
+from lockii.mcp import envelope, policy
 from lockii.mcp.bridge import SyncBridge
 from lockii.mcp.handlers import build_server
 from lockii.mcp.results import problem
@@ -155,7 +157,9 @@ class McpEndpoint:
             return await _jsonrpc_error(415, -32600, "Unsupported Media Type: send application/json")(
                 scope, receive, send_with_cors)
         scope.setdefault("state", {})["principal"] = principal
-        await manager.handle_request(scope, receive, send_with_cors)
+        checked = RequestBodyLimitMiddleware(functools.partial(_checked_envelope, manager),
+                                             manager.max_request_body_size)
+        await checked(scope, receive, send_with_cors)
 
     @staticmethod
     def _log(scope: Scope, headers: dict[str, str], request_id: str, status: int, started: float) -> None:
@@ -167,6 +171,25 @@ class McpEndpoint:
             "ip": client_ip({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": headers.get("x-forwarded-for", "")}),
             "mcp_method": headers.get("mcp-method"),
         }})
+
+
+async def _checked_envelope(manager: StreamableHTTPSessionManager, scope: Scope, receive: Receive,
+                            send: Send) -> None:
+    """Answer a malformed JSON-RPC envelope here; hand anything else to the SDK with the body replayed."""
+    try:
+        body = await Request(scope, receive).body()  # bounded by RequestBodyLimitMiddleware
+    except ClientDisconnect:
+        return
+    reason = envelope.fault(body)
+    if reason is not None:
+        return await Response(envelope.error_body(reason), status_code=400,
+                              media_type="application/json")(scope, receive, send)
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    await manager.handle_request(scope, replay, send)
 
 
 def _resolve(scope: Scope):

@@ -131,6 +131,8 @@ def test_the_cli_creates_lists_rotates_and_deletes(world, capsys):
     assert created["clientSecret"] and created["redirectUris"] == [CB, "https://zap.example/cb"]
     listed = json.loads(run(capsys, "list", "--company", world.a.slug, "--json"))
     assert [a["id"] for a in listed] == [created["id"]] and "clientSecret" not in listed[0]
+    assert f"{created['id']}  {created['clientId']}  confidential" in run(capsys, "list", "--company", world.a.slug)
+    assert run(capsys, "list", "--company", world.b.slug) == "No OAuth apps.\n"
     rotated = json.loads(run(capsys, "rotate-secret", created["id"], "--company", world.a.slug, "--json"))
     assert rotated["clientSecret"] != created["clientSecret"]
     assert "Deleted" in run(capsys, "delete", created["id"], "--company", world.a.slug)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from lockii.management.commands._common import emit_json, find_company, ms, unit_of_work
+from lockii.management.commands._common import emit_json, emit_rows, find_company, ms, unit_of_work
 from lockii.oauth import apps_service
 
 
@@ -54,15 +54,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  client_secret: {secret}\n  Store the secret now: it is not shown again.")
 
     def _list(self, *, company, json, **_):
-        apps = apps_service.list_apps(find_company(company))
-        if json:
-            emit_json(self, [app_json(a) for a in apps])
-            return
-        for app in apps:
-            kind = "confidential" if app.client_type == "confidential" else "public"
-            self.stdout.write(f"{app.pk}  {app.client_id}  {kind:<12}  {app.name}")
-        if not apps:
-            self.stdout.write("No OAuth apps.")
+        rows = [app_json(a) for a in apps_service.list_apps(find_company(company))]
+        emit_rows(self, rows, json=json, empty="No OAuth apps.", line=lambda a: (
+            f"{a['id']}  {a['clientId']}  {'confidential' if a['confidential'] else 'public':<12}  {a['name']}"))
 
     def _rotate_secret(self, *, id, company, json, **_):
         with unit_of_work():

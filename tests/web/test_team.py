@@ -192,7 +192,11 @@ def test_team_pages_need_organization_update(world, signed_in):
     for user in (world.manager_l1, world.staff_a, world.viewer_a):
         client = signed_in(user)
         assert 'href="/settings/team"' not in client.get("/settings/integrations").content.decode()
-        assert client.get(TEAM).status_code == 403
+        page = client.get(TEAM)
+        assert page.status_code == 403
+        text = page.content.decode()
+        assert "organization:update" in text and f"Your role, {user.role}, does not include it" in text
+        assert 'href="/settings/integrations"' in text  # a way back
         assert client.get(f"{TEAM}/{world.viewer_a.id}").status_code == 403
         response = client.submit(f"{TEAM}/add", {"email": "x@example.test", "role": "viewer", "access": "all",
                                                  "password": "long enough pw"})

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from lockii.audit.log import record
-from lockii.errors import LockiiError
+from lockii.errors import BeyondReach, LockiiError, PermissionDenied
 from lockii.identity.principal import principal_for_user
 
 
@@ -27,7 +27,16 @@ def error_page(request, exc: LockiiError):
     titles = {403: "Not allowed", 404: "Not found", 409: "Cannot do that", 429: "Too many requests"}
     return render(request, "web/error.html", {
         "title": titles.get(exc.status, "Please check your input"), "detail": exc.detail,
+        "hint": _role_hint(request, exc),
     }, status=exc.status)
+
+
+def _role_hint(request, exc: LockiiError) -> str:
+    """For a permission the user's role lacks, who can change that (BeyondReach already says why)."""
+    principal = getattr(request, "principal", None)
+    if principal is None or not isinstance(exc, PermissionDenied) or isinstance(exc, BeyondReach):
+        return ""
+    return f"Your role, {principal.role}, does not include it. An owner or admin of your company can change your role."
 
 
 def _record_refusal(request, exc: LockiiError) -> None:

@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import close_old_connections, connection, transaction
 
+from lockii.audit.models import AuditEvent
 from lockii.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from lockii.identity import team
+from lockii.identity import apikeys, team
 from lockii.identity.models import User
 from lockii.web.access import principal_for_user
 from tests import factories as f
@@ -166,3 +167,39 @@ def test_a_name_change_is_audited_with_before_and_after(world):
         team.update_user(as_(world.owner_a), world.staff_a.id, team.UserChanges(name="New Name"))
     event = AuditEvent.objects.get(action="user.update", target_id=world.staff_a.id)
     assert event.detail["name"]["to"] == "New Name"
+
+
+def _key_of(user):
+    key, _ = apikeys.create_key(user.company, "mine", created_by=user, principal=as_(user))
+    return key
+
+
+def _update(principal, user, **changes):
+    with transaction.atomic():
+        return team.update_user(principal, user.id, team.UserChanges(**changes))
+
+
+@pytest.mark.parametrize("changes", [
+    lambda world: {"role": "manager"},
+    lambda world: {"role": "viewer"},
+    lambda world: {"location_ids": [world.l1.id]},
+], ids=["demoted", "demoted to viewer", "limited to one location"])
+def test_losing_the_reach_to_manage_keys_revokes_the_keys_you_created(world, changes):
+    admin = f.user(world.a, "admin")
+    key, owners_key = _key_of(admin), _key_of(world.owner_a)
+    _update(as_(world.owner_a), admin, **changes(world))
+    key.refresh_from_db()
+    owners_key.refresh_from_db()
+    assert key.revoked_at is not None and owners_key.revoked_at is None
+    assert AuditEvent.objects.filter(action="apikey.revoke", target_id=key.id,
+                                     detail__reason="creator may no longer manage keys").exists()
+
+
+def test_changes_that_keep_the_reach_keep_the_keys(world):
+    admin = f.user(world.a, "admin")
+    key = _key_of(admin)
+    _update(as_(world.owner_a), admin, name="Renamed")
+    _update(as_(world.owner_a), admin, role="owner")
+    _update(as_(world.owner_a), admin, role="admin", location_ids=team.ALL)
+    key.refresh_from_db()
+    assert key.revoked_at is None

@@ -51,15 +51,15 @@ def create_key(company: Company, name: str, *, created_by: User | None = None, p
     return key, secret
 
 
-def revoke_created_by(user: User, *, principal=None) -> int:
+def revoke_created_by(user: User, *, principal=None, reason: str = "creator disabled") -> int:
     """Revoke every active key ``user`` created: they saw each secret, so a key must not outlive
-    their access (called when the user is disabled)."""
+    their right to hold one (called when the user is disabled, or loses the reach ``may_manage`` asks)."""
     keys = list(ApiKey.objects.filter(created_by=user, revoked_at__isnull=True))
     for key in keys:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
         record(principal, "apikey.revoke", target_type="apikey", target_id=key.id, company_id=key.company_id,
-               reason="creator disabled")
+               reason=reason)
     return len(keys)
 
 

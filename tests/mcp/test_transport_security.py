@@ -14,7 +14,8 @@ REQUESTED = "authorization, content-type, mcp-protocol-version, mcp-session-id"
 def test_foreign_origin_is_403(mcp, key_a):
     """CASE-33 (a), (b)."""
     for origin in ("http://attacker.example", "null", "http://127.0.0.1.attacker.example:8000",
-                   "https://127.0.0.1:8000"):
+                   "https://127.0.0.1:8000", "http://127.0.0.1:8000@attacker.example",
+                   "http://localhost:1.attacker.example", "http://127.0.0.1:", "http://127.0.0.1:8000/x"):
         r = mcp.post(initialize(), legacy_headers(**key_a, origin=origin))
         assert r.status_code == 403, origin
         assert "access-control-allow-origin" not in r.headers
@@ -28,7 +29,8 @@ def test_foreign_origin_is_refused_before_authentication(mcp, mcp_world):
 
 def test_foreign_host_is_421(mcp, key_a):
     """CASE-33 (c)."""
-    for host in ("attacker.example:8000", "attacker.example", "127.0.0.1.nip.io:8000"):
+    for host in ("attacker.example:8000", "attacker.example", "127.0.0.1.nip.io:8000",
+                 "127.0.0.1:8000.attacker.example", "127.0.0.1:8000@attacker.example", "127.0.0.1:", "127.0.0.1:800000"):
         assert mcp.post(initialize(), legacy_headers(**key_a, host=host)).status_code == 421, host
 
 

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 import anyio
 from django.conf import settings
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecurityMiddleware
+from mcp.server.transport_security import RequestBodyLimitMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -77,7 +77,7 @@ class McpEndpoint:
 
     def __init__(self, registry: Registry | None = None) -> None:
         self._registry = registry  # None: the action registry, complete (load_all)
-        self._security: TransportSecurityMiddleware | None = None
+        self._security: policy.StrictTransportSecurity | None = None
         self._manager: StreamableHTTPSessionManager | None = None
         self._bridge: SyncBridge | None = None
 
@@ -94,7 +94,7 @@ class McpEndpoint:
         try:
             async with manager.run():
                 self._manager, self._bridge = manager, bridge
-                self._security = TransportSecurityMiddleware(security)
+                self._security = policy.StrictTransportSecurity(security)
                 try:
                     yield
                 finally:

@@ -2,7 +2,7 @@
 
 The Host and Origin checks are the SDK's (``TransportSecuritySettings``), configured from
 ``settings.ALLOWED_HOSTS`` and ``settings.ALLOWED_ORIGINS`` plus loopback origins, which local
-browser clients such as MCP Inspector use. CORS answers browser clients from allowed origins only:
+browser clients such as MCP Inspector use, with one correction (``StrictTransportSecurity``). CORS answers browser clients from allowed origins only:
 the allowed origin is echoed, never ``*``, and never with ``Access-Control-Allow-Credentials``,
 because credentials travel in headers (bearer token, API key), not cookies.
 """
@@ -10,7 +10,7 @@ because credentials travel in headers (bearer token, API key), not cookies.
 from __future__ import annotations
 
 from django.conf import settings
-from mcp.server.transport_security import TransportSecuritySettings
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
 
 LOOPBACK_ORIGINS = ("http://127.0.0.1", "http://localhost", "http://[::1]")
 ALLOW_METHODS = "POST, GET, DELETE, OPTIONS"
@@ -35,6 +35,27 @@ def transport_security() -> TransportSecuritySettings:
     origins = [*settings.ALLOWED_ORIGINS, *LOOPBACK_ORIGINS, *(f"{o}:*" for o in LOOPBACK_ORIGINS)]
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts,
                                      allowed_origins=list(dict.fromkeys(origins)))
+
+
+class StrictTransportSecurity(TransportSecurityMiddleware):
+    """The SDK's Host/Origin guard, where ``name:*`` means the name and a port number.
+
+    The SDK accepts anything after ``name:``, so ``Host: 127.0.0.1:8000.attacker.example`` and
+    ``Origin: http://127.0.0.1:1@attacker.example`` passed (and the origin was echoed in CORS).
+    """
+
+    def _validate_host(self, host: str | None) -> bool:
+        return bool(host) and _matches(host, self.settings.allowed_hosts)
+
+    def _validate_origin(self, origin: str | None) -> bool:
+        return not origin or _matches(origin, self.settings.allowed_origins)  # no Origin: not a browser
+
+
+def _matches(value: str, allowed: list[str]) -> bool:
+    if value in allowed:
+        return True
+    name, colon, port = value.rpartition(":")
+    return bool(colon) and port.isascii() and port.isdigit() and len(port) <= 5 and f"{name}:*" in allowed
 
 
 def cors_headers(origin: str | None) -> list[tuple[bytes, bytes]]:

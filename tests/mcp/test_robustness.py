@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.mcp.wire import MODERN, initialize, legacy_headers, modern
+from tests.mcp.wire import LEGACY, MODERN, initialize, legacy_headers, modern
 
 BAD_BODIES = [
     ("not json", b"NOT JSON", -32700),
@@ -62,6 +62,19 @@ def test_a_malformed_envelope_is_an_invalid_request_in_both_eras(mcp, key_a, era
     answer = r.json()
     assert (answer["jsonrpc"], answer["id"], answer["error"]["code"]) == ("2.0", None, -32600)
     assert reason in answer["error"]["message"]
+
+
+@pytest.mark.parametrize("header", [LEGACY, "2025-11-25", None])
+def test_a_stateless_request_whose_header_names_another_version_is_a_header_mismatch(mcp, key_a, header):
+    """protocol.md §2.2: MCP-Protocol-Version must equal the _meta version; mismatch or missing is -32020."""
+    body, headers = modern("tools/list", {}, **key_a)
+    headers.pop("mcp-protocol-version")
+    if header:
+        headers["mcp-protocol-version"] = header
+    r = mcp.post(body, headers)
+    assert r.status_code == 400, r.text
+    assert r.json()["id"] == body["id"] and r.json()["error"]["code"] == -32020
+    assert MODERN in r.json()["error"]["message"]
 
 
 def test_a_client_response_still_reaches_the_sdk(mcp, key_a):

@@ -8,7 +8,8 @@ In front of the SDK's ``StreamableHTTPSessionManager`` (stateless, JSON response
 4. any method but POST, GET and DELETE included: 405, the answer the spec gives for a server
    without sessions (the SDK's stateless handshake-era path would open a standing SSE stream on GET);
 5. a POST body that is not JSON: 415 (the SDK answers 400);
-6. a JSON body that is not one well-formed JSON-RPC message: 400 -32600 (see ``lockii.mcp.envelope``);
+6. a JSON body that is not one well-formed JSON-RPC message, or whose 2026-07-28 ``_meta`` version is not
+   the header's: 400 (see ``lockii.mcp.envelope``);
 then the SDK handles both protocol eras. Each request is logged once, without secrets.
 """
 
@@ -180,10 +181,9 @@ async def _checked_envelope(manager: StreamableHTTPSessionManager, scope: Scope,
         body = await Request(scope, receive).body()  # bounded by RequestBodyLimitMiddleware
     except ClientDisconnect:
         return
-    reason = envelope.fault(body)
-    if reason is not None:
-        return await Response(envelope.error_body(reason), status_code=400,
-                              media_type="application/json")(scope, receive, send)
+    refused = envelope.refusal(body, Request(scope).headers.get("mcp-protocol-version"))
+    if refused is not None:
+        return await Response(refused.body(), status_code=400, media_type="application/json")(scope, receive, send)
     pending = [{"type": "http.request", "body": body, "more_body": False}]
 
     async def replay() -> Message:

@@ -4,23 +4,55 @@ The SDK's handshake-era transport parses a body as "request, notification or res
 whose ``id`` is not a string or an integer (an object, ``true``, ``null``, ``1.5``) then passes as a
 *notification* and gets 202 with no answer, so the client waits for a reply that never comes, and other
 shape faults come back as -32602 with a pydantic dump. The stateless era already answers -32600. One
-check here gives both eras the JSON-RPC 2.0 answer: 400, ``-32600 Invalid Request``, saying what is wrong.
+check gives both eras the JSON-RPC 2.0 answer: 400, ``-32600 Invalid Request``, saying what is wrong.
 Bodies that are not JSON at all are left to the SDK, which answers ``-32700 Parse error``.
+
+The 2026-07-28 envelope (``_meta`` protocol version) must also equal the ``MCP-Protocol-Version``
+header, else 400 ``-32020`` (HeaderMismatch). The SDK checks this only for versions it does not know,
+so a stateless request labelled 2025-06-18 in its header, or with no header, was served.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from lockii import jsontext
 
+INVALID_REQUEST, HEADER_MISMATCH = -32600, -32020
+META_VERSION = "io.modelcontextprotocol/protocolVersion"
 
-def fault(body: bytes) -> str | None:
-    """Why ``body`` is not one JSON-RPC 2.0 message as MCP allows it, or None when it is (or is not JSON)."""
+
+@dataclass(frozen=True)
+class Refusal:
+    code: int
+    message: str
+    id: str | int | None = None  # the request's, when it could be read
+
+    def body(self) -> bytes:
+        return json.dumps({"jsonrpc": "2.0", "id": self.id,
+                           "error": {"code": self.code, "message": self.message}}).encode()
+
+
+def refusal(body: bytes, protocol_header: str | None) -> Refusal | None:
+    """Why this POST cannot be served as sent, or None to hand it to the SDK."""
     try:
         message = jsontext.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None  # a parse error: the SDK's -32700
+    reason = _shape_fault(message)
+    if reason is not None:
+        return Refusal(INVALID_REQUEST, f"Invalid Request: {reason}")
+    meta = (message.get("params") or {}).get("_meta")
+    version = meta.get(META_VERSION) if isinstance(meta, dict) else None
+    if isinstance(version, str) and protocol_header != version:
+        return Refusal(HEADER_MISMATCH, f"The MCP-Protocol-Version header ({protocol_header or 'missing'}) must equal "
+                                        f"the request's _meta protocol version ({version}).", message.get("id"))
+    return None
+
+
+def _shape_fault(message) -> str | None:
+    """Why ``message`` is not one JSON-RPC 2.0 message as MCP allows it."""
     if isinstance(message, list):
         return "batches are not supported: send one JSON-RPC message per request"
     if not isinstance(message, dict):
@@ -43,8 +75,3 @@ def fault(body: bytes) -> str | None:
 def _is_request_id(value) -> bool:
     # MCP: "a string or integer ID", never null; bool is an int subclass in Python but not in JSON.
     return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
-
-
-def error_body(reason: str) -> bytes:
-    return json.dumps({"jsonrpc": "2.0", "id": None,
-                       "error": {"code": -32600, "message": f"Invalid Request: {reason}"}}).encode()

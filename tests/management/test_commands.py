@@ -117,6 +117,36 @@ def test_user_add_refuses_a_location_of_another_company():
             "--role", "manager", "--locations", foreign.id)
 
 
+def test_user_disable_keeps_an_active_owner_who_reaches_every_location():
+    company = f.company("Solo")
+    owner = f.user(company, "owner", email="solo@x.example")
+    with pytest.raises(CommandError, match="at least one active owner"):
+        run("user", "disable", owner.email)
+    limited = f.user(company, "owner", email="limited@x.example", locations=[f.location(company)])
+    with pytest.raises(CommandError, match="access to all locations"):
+        run("user", "disable", owner.email)
+    owner.refresh_from_db()
+    assert not owner.disabled and not AuditEvent.objects.filter(action="user.disable").exists()
+    f.user(company, "owner", email="second@x.example")
+    assert run_json("user", "disable", owner.email)["disabled"] is True
+    assert run_json("user", "disable", limited.email)["disabled"] is True  # the all-locations owner remains
+
+
+def test_user_set_password_replaces_it_and_ends_sessions():
+    company = f.company()
+    user = f.user(company, "staff", email="reset@x.example", password="the old password")
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get("/settings/integrations").status_code == 200
+    with pytest.raises(CommandError, match="at least 10 characters"):
+        run("user", "set-password", user.email, "--password", "short")
+    assert "browser sessions have ended" in run("user", "set-password", "RESET@x.example", "--password", "a new password")
+    user.refresh_from_db()
+    assert user.check_password("a new password") and not user.check_password("the old password")
+    assert browser.get("/settings/integrations").status_code == 302  # back to sign-in
+    assert AuditEvent.objects.filter(action="user.password", target_id=user.id).count() == 1
+
+
 def test_user_disable_unknown_email():
     with pytest.raises(CommandError, match="No user with email"):
         run("user", "disable", "ghost@x.example")

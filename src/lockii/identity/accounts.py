@@ -85,6 +85,11 @@ def _check_locations(company: Company, location_ids: list[str] | None) -> list[s
     return wanted
 
 
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise _field_error("password", f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+
+
 def create_user(company: Company, *, email: str, password: str, role: str, name: str = "",
                 location_ids: list[str] | None = None, principal=None) -> User:
     """A staff account of ``company``; ``location_ids`` None means all locations."""
@@ -95,8 +100,7 @@ def create_user(company: Company, *, email: str, password: str, role: str, name:
         raise _field_error("email", f"'{email}' is not a valid email address.") from None
     if role not in ROLES:
         raise _field_error("role", f"Unknown role '{role}'; choose one of {', '.join(ROLES)}.")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise _field_error("password", f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password)
     locations = _check_locations(company, location_ids)
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict(f"A user with email '{email}' already exists.")
@@ -104,6 +108,17 @@ def create_user(company: Company, *, email: str, password: str, role: str, name:
                                     name=name.strip() or email.split("@")[0], location_ids=locations)
     record(principal, "user.create", target_type="user", target_id=user.id, company_id=company.id,
            role=role, locations=locations)
+    return user
+
+
+def set_password(user: User, password: str, *, principal=None) -> User:
+    """Give ``user`` a new password. Their browser sessions end (the session hash covers the password
+    hash, see ``User.get_session_auth_hash``); apps they approved keep their tokens until disconnected
+    or the user is disabled."""
+    _check_password(password)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(principal, "user.password", target_type="user", target_id=user.id, company_id=user.company_id)
     return user
 
 

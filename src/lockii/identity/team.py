@@ -107,7 +107,7 @@ def why_not_editable(principal: Principal, user: User) -> str | None:
     return None
 
 
-def _lock_team(principal: Principal) -> None:
+def _lock_team(company_id: str) -> None:
     """Serialise team changes within one company by locking its row.
 
     Two owners demoting each other at once would each see the other still an owner and both pass
@@ -115,14 +115,14 @@ def _lock_team(principal: Principal) -> None:
     for the other). One lock per company, always taken first, avoids both. A no-op on SQLite, whose
     IMMEDIATE transactions already run one writer at a time.
     """
-    Company.objects.select_for_update().filter(pk=principal.company_id).first()
+    Company.objects.select_for_update().filter(pk=company_id).first()
 
 
-def _keep_an_owner(principal: Principal, user: User, *, still_owner: bool, still_all_locations: bool) -> None:
+def _keep_an_owner(user: User, *, still_owner: bool, still_all_locations: bool) -> None:
     """Refuse a change to ``user``, an active owner, that would leave the company without an active
     owner, or without one who reaches every location: only such an owner can manage everyone, so
     without one the team could no longer be fully managed (call after ``_lock_team``)."""
-    others = User.objects.filter(company_id=principal.company_id, role="owner", disabled=False).exclude(pk=user.pk)
+    others = User.objects.filter(company_id=user.company_id, role="owner", disabled=False).exclude(pk=user.pk)
     if not still_owner and not others.exists():
         raise Conflict("The company needs at least one active owner; make someone else owner first.")
     if user.location_ids is None and not (still_owner and still_all_locations) \
@@ -148,7 +148,7 @@ def add_user(principal: Principal, *, email: str, name: str, role: str, location
 def update_user(principal: Principal, user_id: str, changes: UserChanges) -> User:
     """Change a user's role, locations or name within the guard rails."""
     principal.require(MANAGE)
-    _lock_team(principal)
+    _lock_team(principal.company_id)
     user = get_scoped(principal, User, user_id, what="user")
     _check_reach(principal, user)
     fields, detail = [], {}
@@ -159,7 +159,7 @@ def update_user(principal: Principal, user_id: str, changes: UserChanges) -> Use
     if changes.location_ids is not None:
         locations = _check_locations(principal, changes.location_ids)
     if user.role == "owner" and not user.disabled:
-        _keep_an_owner(principal, user, still_owner=role == "owner", still_all_locations=locations is None)
+        _keep_an_owner(user, still_owner=role == "owner", still_all_locations=locations is None)
     if role != user.role:
         detail["role"] = {"from": user.role, "to": role}
         user.role = role
@@ -186,12 +186,21 @@ def update_user(principal: Principal, user_id: str, changes: UserChanges) -> Use
 def set_disabled(principal: Principal, user_id: str, disabled: bool) -> User:
     """Disable (signs the user out everywhere: sessions stop resolving) or enable a user."""
     principal.require(MANAGE)
-    _lock_team(principal)
+    _lock_team(principal.company_id)
     user = get_scoped(principal, User, user_id, what="user")
     _check_reach(principal, user)
     if disabled and user.disabled is False:
         if user.pk == principal.user_id:
             raise Conflict("You cannot disable your own account.")
         if user.role == "owner":
-            _keep_an_owner(principal, user, still_owner=False, still_all_locations=False)
+            _keep_an_owner(user, still_owner=False, still_all_locations=False)
     return accounts.set_disabled(user, disabled, principal=principal)
+
+
+def operator_set_disabled(user: User, disabled: bool) -> User:
+    """``lockii user disable|enable``: the installation's operator is above every role, but the
+    company still keeps an active owner who reaches every location (add or promote one first)."""
+    _lock_team(user.company_id)
+    if disabled and not user.disabled and user.role == "owner":
+        _keep_an_owner(user, still_owner=False, still_all_locations=False)
+    return accounts.set_disabled(user, disabled)

@@ -1,10 +1,11 @@
-"""``lockii user add | list | disable | enable``: staff accounts."""
+"""``lockii user add | list | disable | enable | set-password``: staff accounts."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from lockii.identity.accounts import create_user, find_user, set_disabled
+from lockii.identity import team
+from lockii.identity.accounts import create_user, find_user, set_password
 from lockii.identity.models import User
 from lockii.identity.roles import ROLES
 from lockii.management.commands._common import emit_json, emit_rows, find_company, unit_of_work
@@ -16,10 +17,10 @@ def user_json(user: User) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Manage staff accounts: add, list, disable, enable."
+    help = "Manage staff accounts: add, list, disable, enable, set-password."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{add,list,disable,enable}")
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{add,list,disable,enable,set-password}")
         add = sub.add_parser("add", help="create a user")
         add.add_argument("--company", metavar="SLUG_OR_ID", help="company (optional when there is only one)")
         add.add_argument("--email", required=True)
@@ -35,9 +36,20 @@ class Command(BaseCommand):
             cmd = sub.add_parser(name, help=text)
             cmd.add_argument("email")
             cmd.add_argument("--json", action="store_true")
+        reset = sub.add_parser("set-password", help="give a user a new password (ends their browser sessions)")
+        reset.add_argument("email")
+        reset.add_argument("--password", required=True, help="10+ characters")
+        reset.add_argument("--json", action="store_true")
 
     def handle(self, *args, subcommand, **o):
-        getattr(self, f"_{subcommand}")(**o)
+        getattr(self, "_" + subcommand.replace("-", "_"))(**o)
+
+    def _set_password(self, *, email, password, json, **_):
+        with unit_of_work():
+            user = set_password(find_user(email), password)
+        if json:
+            return emit_json(self, user_json(user))
+        self.stdout.write(f"New password set for {user.email}; their browser sessions have ended.")
 
     def _add(self, *, company, email, password, role, name, locations, json, **_):
         location_ids = None if locations is None else [x.strip() for x in locations.split(",") if x.strip()]
@@ -68,7 +80,7 @@ class Command(BaseCommand):
 
     def _set_disabled(self, email: str, disabled: bool, json: bool) -> None:
         with unit_of_work():
-            user = set_disabled(find_user(email), disabled)
+            user = team.operator_set_disabled(find_user(email), disabled)
         if json:
             return emit_json(self, user_json(user))
         self.stdout.write(f"{user.email} is now {'disabled' if disabled else 'enabled'}.")

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from tests.oauth.oauth_kit import CB
+from tests.oauth.oauth_kit import CB, refresh, tokens_for
 
 NASTY = ["\x00", "a\x00b", "%zz", "%", "é" * 300, "x" * 20000, " ", "\r\n", "null", "[]", "{}"]
 
@@ -80,3 +80,24 @@ def test_oversized_bodies_get_an_oauth_json_error_not_an_html_page(http, db, pat
     expected = "invalid_client_metadata" if path.endswith("/register") else "invalid_request"  # RFC 7591 §3.2.2
     assert response["Content-Type"] == "application/json" and response.json()["error"] == expected
     assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("repeated", ["grant_type", "refresh_token", "client_id", "scope"])
+def test_a_repeated_token_parameter_is_invalid_request_and_grants_nothing(http, browser, pub, repeated):
+    """RFC 6749 §3.2: parameters MUST NOT be included more than once; the last copy is not a tiebreak."""
+    tokens = tokens_for(browser, pub, scope="openid offline_access")
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": pub.client_id,
+            "scope": "openid"}
+    first = {"grant_type": "authorization_code"}.get(repeated, form[repeated])
+    response = http.post("/oauth/token", {**form, repeated: [first, form[repeated]]})
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_request",
+                               "error_description": f"The {repeated} parameter may appear only once."}
+    assert refresh(pub.client_id, tokens["refresh_token"]).status_code == 200  # the token was not spent
+
+
+@pytest.mark.parametrize("path", ["/oauth/revoke", "/oauth/introspect"])
+def test_revocation_and_introspection_refuse_repeated_parameters(http, conf, path):
+    response = http.post(path, {"token": ["a", "b"], "client_id": conf.client_id, "client_secret": conf.secret})
+    assert response.status_code == 400
+    assert response.json()["error_description"] == "The token parameter may appear only once."

@@ -62,16 +62,30 @@ def oauth_json(body: dict, status: int = 200, **headers) -> HttpResponse:
     return response
 
 
-def has_nul(request) -> bool:
-    """A NUL anywhere in the parameters: no legitimate value has one, and PostgreSQL cannot even be
-    asked about it (psycopg raises DataError where DOT's ``_load_application`` expects ValueError)."""
-    return any("\x00" in key or any("\x00" in v for v in values)
-               for params in (request.GET, request.POST) for key, values in params.lists())
+# RFC 6749 §3.1/§3.2: a parameter "MUST NOT be included more than once", except resource (RFC 8707 §2).
+# Django's request.POST answers the last copy, so without this check ``grant_type=authorization_code&
+# grant_type=refresh_token`` would be served as a refresh.
+REPEATABLE_PARAMETERS = frozenset({"resource"})
 
 
-def _nul_refused():
-    return oauth_json({"error": "invalid_request", "error_description": "Parameters may not contain NUL."},
-                      status=400)
+def unreadable_parameters(request) -> str | None:
+    """Why this form request's parameters cannot be taken as sent, or None.
+
+    A NUL: no legitimate value has one, and PostgreSQL cannot even be asked about it (psycopg raises
+    DataError where DOT's ``_load_application`` expects ValueError). A repeated parameter: which copy
+    counts would be a guess."""
+    for params in (request.GET, request.POST):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()):
+            return "Parameters may not contain NUL."
+    repeated = sorted(key for key, values in request.POST.lists()
+                      if len(values) > 1 and key not in REPEATABLE_PARAMETERS)
+    if repeated:
+        return f"The {repeated[0]} parameter may appear only once."
+    return None
+
+
+def _refused(reason: str):
+    return oauth_json({"error": "invalid_request", "error_description": reason}, status=400)
 
 
 def _method_not_allowed(self, request, *args, **kwargs):
@@ -87,8 +101,8 @@ class LockiiTokenView(TokenView):
     http_method_not_allowed = _method_not_allowed
 
     def post(self, request, *args, **kwargs):
-        if has_nul(request):
-            return _nul_refused()
+        if (reason := unreadable_parameters(request)) is not None:
+            return _refused(reason)
         throttle_key = _throttle_key(request)
         wait = ratelimit.exceeded("token-auth", throttle_key, TOKEN_AUTH_FAILURES_PER_MINUTE, 60)
         if wait:
@@ -125,8 +139,8 @@ class LockiiRevokeView(RevokeTokenView):
     http_method_not_allowed = _method_not_allowed
 
     def post(self, request, *args, **kwargs):
-        if has_nul(request):
-            return _nul_refused()
+        if (reason := unreadable_parameters(request)) is not None:
+            return _refused(reason)
         response = super().post(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         if response.status_code == 401:
@@ -156,8 +170,8 @@ class IntrospectView(OAuthLibMixin, View):
     http_method_not_allowed = _method_not_allowed
 
     def post(self, request, *args, **kwargs):
-        if has_nul(request):
-            return _nul_refused()
+        if (reason := unreadable_parameters(request)) is not None:
+            return _refused(reason)
         client = _authenticated_client(self, request)
         if client is None:
             return oauth_json({"error": "invalid_client", "error_description": "Client authentication failed."},

@@ -162,3 +162,34 @@ def test_a_single_value_may_be_plain_or_json_as_the_openapi_document_declares(sh
 
     assert ids(status="active") and ids(status='"active"') == ids(status="active")
     assert ids(locationID=f'"{shop.l1.id}"') == ids(locationID=shop.l1.id)
+
+
+@pytest.mark.parametrize("name, value, field", [
+    ("dateRange", '{"from": true}', "dateRange.from"),
+    ("createdAt", '{"to": false}', "createdAt.to"),
+    ("price", '{"min": true}', "price.min"),
+])
+def test_true_and_false_are_not_numbers(shop, api, name, value, field):
+    body = problem(api.get(URL, {name: value}, HTTP_X_API_KEY=shop.key_a))
+    assert body["errors"] == [{"field": field, "message": "Input should be a number, not true or false"}]
+
+
+def test_true_is_not_a_limit_for_tool_callers_either(shop):
+    from lockii.errors import ValidationFailed
+    from tests.bookings.shop import owner_of, run
+    with pytest.raises(ValidationFailed) as err:
+        run("search_bookings", owner_of(shop.a), limit=True)
+    assert err.value.errors == [{"field": "limit", "message": "Input should be a number, not true or false"}]
+
+
+@pytest.mark.parametrize("name", ["dateRange", "price"])
+def test_a_key_given_twice_is_bad_json(shop, api, name):
+    """Which copy would count is a guess (Python keeps the last); the caller is told instead."""
+    body = problem(api.get(URL, {name: '{"min": 1, "from": 1, "from": 2}'}, HTTP_X_API_KEY=shop.key_a))
+    assert fields(body) == {name}
+    assert 'the key "from" appears twice' in body["detail"]
+
+
+def test_an_array_where_an_object_belongs_says_object(shop, api):
+    body = problem(api.get(URL, {"dateRange": "[1, 2]"}, HTTP_X_API_KEY=shop.key_a))
+    assert body["errors"] == [{"field": "dateRange", "message": "Input should be a JSON object"}]

@@ -77,6 +77,14 @@ def test_a_stateless_request_whose_header_names_another_version_is_a_header_mism
     assert MODERN in r.json()["error"]["message"]
 
 
+def test_a_key_given_twice_is_an_invalid_request(mcp, key_a):
+    """The SDK's parser keeps the last copy; which one a caller meant is not guessed."""
+    body = b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_company","name":"search_bookings"}}'
+    r = mcp.post(body, legacy_headers(**key_a))
+    assert r.status_code == 400
+    assert r.json()["error"] == {"code": -32600, "message": 'Invalid Request: the key "name" appears twice'}
+
+
 def test_a_client_response_still_reaches_the_sdk(mcp, key_a):
     """A JSON-RPC response (id with result) is a valid message; only shapes no message has are refused."""
     r = mcp.post({"jsonrpc": "2.0", "id": 3, "result": {}}, legacy_headers(**key_a))

@@ -164,6 +164,14 @@ def test_a_body_that_is_not_a_json_object_is_refused(db, raw, content_type):
     assert_refused(post(raw, content_type=content_type), "invalid_client_metadata")
 
 
+def test_a_member_given_twice_is_refused(db):
+    """A checker reading one copy and a user of the other is how redirect allowlists get bypassed."""
+    raw = '{"redirect_uris": ["%s"], "token_endpoint_auth_method": "none", "redirect_uris": ["https://evil.example/cb"]}'
+    response = post(raw % CB, content_type="application/json")
+    assert_refused(response, "invalid_client_metadata")
+    assert 'the key "redirect_uris" appears twice' in response.json()["error_description"]
+
+
 def test_members_the_client_may_not_choose_are_ignored(db, world):
     response = post({"redirect_uris": [CB], "token_endpoint_auth_method": "client_secret_basic",
                      "client_id": "chosen", "client_secret": "chosen", "skip_authorization": True,

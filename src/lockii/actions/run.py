@@ -17,9 +17,19 @@ def validate_input(action: Action, raw: dict[str, Any]):
     try:
         return action.input.model_validate(raw)
     except ValidationError as exc:
-        errors = [{"field": _field(err["loc"], raw), "message": err["msg"]} for err in exc.errors(include_url=False)]
+        errors = [{"field": _field(err["loc"], raw), "message": _message(err)} for err in exc.errors(include_url=False)]
         fields = ", ".join(e["field"] for e in errors)
         raise ValidationFailed(f"Invalid value for: {fields}.", errors=errors) from None
+
+
+def _message(err: dict) -> str:
+    # pydantic names the model class here ("a valid dictionary or instance of MsRange"), which
+    # means nothing to a caller.
+    if err["type"] in ("model_type", "model_attributes_type", "dict_type"):
+        return "Input should be a JSON object"
+    if err["type"] == "value_error":  # our validators' own words, without pydantic's "Value error, "
+        return str(err["ctx"]["error"])
+    return err["msg"]
 
 
 def _field(loc: tuple, raw: dict[str, Any]) -> str:

@@ -22,7 +22,17 @@ MAX_IDS = 100
 StatusFilter = Literal["pending", "confirmed", "active", "returned", "cancelled", "overdue"]
 SortKey = Literal["-createdAt", "createdAt", "-start", "start", "-end", "end", "-price", "price"]
 
-Ms = Annotated[int, Field(ge=0, le=MAX_MS, description="Unix time in milliseconds (UTC)")]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # JSON true/false are not numbers, though pydantic's lax mode would read true as 1.
+    if isinstance(value, bool):
+        raise ValueError("Input should be a number, not true or false")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_a_boolean)]
+Ms = Annotated[Whole, Field(ge=0, le=MAX_MS, description="Unix time in milliseconds (UTC)")]
 
 
 def _from_json_string(value: Any) -> Any:
@@ -30,6 +40,8 @@ def _from_json_string(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:
             return jsontext.loads(value)
+        except jsontext.DuplicateKey as exc:
+            raise ValueError(f"not valid JSON: {exc.msg}") from None
         except ValueError:
             raise ValueError("not valid JSON") from None
     return value
@@ -91,8 +103,8 @@ class PriceRange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min: int | None = Field(None, ge=0, le=MAX_UNITS, description="whole currency units, inclusive (10 means 10.00)")
-    max: int | None = Field(None, ge=0, le=MAX_UNITS, description="whole currency units, inclusive (10 means 10.00)")
+    min: Whole | None = Field(None, ge=0, le=MAX_UNITS, description="whole currency units, inclusive (10 means 10.00)")
+    max: Whole | None = Field(None, ge=0, le=MAX_UNITS, description="whole currency units, inclusive (10 means 10.00)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "PriceRange":
@@ -115,7 +127,7 @@ class SearchBookingsInput(BaseModel):
     status: one_or_many(_STATUS_SCHEMA, item_type=StatusFilter, max_items=6) | None = Field(
         None, description="Booking status, or a JSON array of statuses (any of them). 'overdue' means "
                           "status 'active' whose end is already past.", examples=["active", ["confirmed", "overdue"]])
-    limit: int = Field(50, ge=1, le=500, description="Bookings per page, 1..500. Default 50.")
+    limit: Whole = Field(50, ge=1, le=500, description="Bookings per page, 1..500. Default 50.")
     sort: SortKey = Field(
         "-createdAt", description="Order of results: createdAt (creation time), start, end or price (the total); "
                                   "a leading '-' means descending. Ties are broken by id. Default '-createdAt' "

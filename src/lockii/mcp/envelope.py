@@ -38,6 +38,8 @@ def refusal(body: bytes, protocol_header: str | None) -> Refusal | None:
     """Why this POST cannot be served as sent, or None to hand it to the SDK."""
     try:
         message = jsontext.loads(body)
+    except jsontext.DuplicateKey as exc:  # valid to the SDK's parser, which would keep the last copy
+        return Refusal(INVALID_REQUEST, f"Invalid Request: {exc.msg}")
     except (ValueError, UnicodeDecodeError):
         return None  # a parse error: the SDK's -32700
     reason = _shape_fault(message)

@@ -136,6 +136,8 @@ def _read_json(request) -> dict:
         raise RegistrationError("invalid_client_metadata", "the metadata document is too large")
     try:
         data = jsontext.loads(request.body)
+    except jsontext.DuplicateKey as exc:
+        raise RegistrationError("invalid_client_metadata", f"the body is not valid JSON: {exc.msg}") from None
     except (ValueError, UnicodeDecodeError):
         raise RegistrationError("invalid_client_metadata", "the body is not valid JSON") from None
     if not isinstance(data, dict):

@@ -286,7 +286,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "lockii.ops.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"brief_security": {"()": "lockii.ops.logging.BriefSecurityWarnings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["brief_security"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Our request log replaces Django's own; it never prints query strings unredacted.

@@ -8,7 +8,7 @@ import logging
 import pytest
 from django.test import override_settings
 
-from lockii.ops.logging import JsonFormatter
+from lockii.ops.logging import BriefSecurityWarnings, JsonFormatter
 from lockii.ops.redact import redact_query
 
 
@@ -76,3 +76,15 @@ def test_errors_are_logged_with_their_status(client, request_log):
 def test_the_logged_ip_honours_trusted_proxies(client, request_log):
     client.get("/healthz", HTTP_X_FORWARDED_FOR="198.51.100.23")
     assert request_log()[0]["ip"] == "198.51.100.23"
+
+
+def test_a_refused_host_is_one_warning_line_naming_our_setting(client, caplog, settings):
+    """Django logs it at ERROR with a traceback; a scanner's probes would flood the log."""
+    caplog.set_level(logging.WARNING, logger="django.security")
+    assert client.get("/healthz", HTTP_HOST="evil.example").status_code == 400
+    record = next(r for r in caplog.records if r.name == "django.security.DisallowedHost")
+    assert BriefSecurityWarnings().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["level"] == "warning" and "exc" not in line
+    assert "evil.example" in line["msg"] and "LOCKII_ALLOWED_HOSTS" in line["msg"]
+    assert "brief_security" in settings.LOGGING["handlers"]["console"]["filters"]

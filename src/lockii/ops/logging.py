@@ -19,3 +19,16 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class BriefSecurityWarnings(logging.Filter):
+    """Django logs every refused ``Host`` (and other suspicious requests) at ERROR with a traceback,
+    so a scanner's probes flood the log. One WARNING line says all there is, naming our setting."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security."):
+            record.msg = record.getMessage().replace(" ALLOWED_HOSTS", " LOCKII_ALLOWED_HOSTS")
+            record.args = ()
+            record.exc_info = record.exc_text = record.stack_info = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

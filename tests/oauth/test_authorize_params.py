@@ -87,6 +87,8 @@ def test_the_grant_stores_the_s256_challenge(user_client, app):
     MCP + "x",
     "urn:lockii:mcp",
     "http://user@127.0.0.1:8000/api/mcp/user",
+    MCP + "//",  # one trailing slash is a spelling variant; more is another path
+    " " + MCP,
 ])
 def test_a_resource_we_do_not_serve_is_invalid_target_before_consent(user_client, app, resource):
     assert_error_redirect(authorize(user_client, app, resource=resource), "invalid_target")

@@ -20,6 +20,8 @@ def first_party() -> tuple[str, str]:
 
 
 def _key(uri: str) -> tuple | None:
+    if any(c.isspace() or ord(c) < 32 for c in uri):  # urlsplit would quietly strip some of them
+        return None
     try:
         parts = urlsplit(uri)
         port = parts.port
@@ -28,14 +30,14 @@ def _key(uri: str) -> tuple | None:
     scheme = parts.scheme.lower()
     if not parts.hostname or parts.query or parts.fragment or "#" in uri or "@" in parts.netloc:
         return None
-    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS.get(scheme), parts.path.rstrip("/")
+    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS.get(scheme), parts.path.removesuffix("/")
 
 
 def canonical(uri: object) -> str | None:
     """The canonical identifier of the first-party resource ``uri`` names, or None if it names none."""
     if not isinstance(uri, str) or len(uri) > 500:
         return None
-    key = _key(uri.strip())
+    key = _key(uri)
     if key is None:
         return None
     for resource in first_party():
@@ -51,7 +53,7 @@ def expand(uri: object) -> list[str] | None:
     one = canonical(uri)
     if one is not None:
         return [one]
-    if isinstance(uri, str) and _key(uri.strip()) == _key(settings.PUBLIC_URL):
+    if isinstance(uri, str) and _key(uri) == _key(settings.PUBLIC_URL):
         return list(first_party())
     return None
 

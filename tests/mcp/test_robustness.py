@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.mcp.wire import LEGACY, MODERN, initialize, legacy_headers, modern
+from tests.mcp.wire import LEGACY, MODERN, initialize, legacy_headers, modern, request
 
 BAD_BODIES = [
     ("not json", b"NOT JSON", -32700),
@@ -83,6 +83,18 @@ def test_a_key_given_twice_is_an_invalid_request(mcp, key_a):
     r = mcp.post(body, legacy_headers(**key_a))
     assert r.status_code == 400
     assert r.json()["error"] == {"code": -32600, "message": 'Invalid Request: the key "name" appears twice'}
+
+
+@pytest.mark.parametrize("version", ["2026-01-01", "1999-01-01", "garbage"])
+def test_a_protocol_version_we_do_not_serve_is_named_with_the_ones_we_do(mcp, key_a, version):
+    """protocol.md §2.2: unsupported version → 400 -32022 listing the supported versions."""
+    body = request("tools/list", {})
+    r = mcp.post(body, legacy_headers(version, **key_a))
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert r.json()["id"] == body["id"] and error["code"] == -32022
+    assert error["data"]["requested"] == version
+    assert {LEGACY, "2025-11-25", MODERN} <= set(error["data"]["supported"])
 
 
 def test_a_client_response_still_reaches_the_sdk(mcp, key_a):

@@ -9,7 +9,9 @@ Bodies that are not JSON at all are left to the SDK, which answers ``-32700 Pars
 
 The 2026-07-28 envelope (``_meta`` protocol version) must also equal the ``MCP-Protocol-Version``
 header, else 400 ``-32020`` (HeaderMismatch). The SDK checks this only for versions it does not know,
-so a stateless request labelled 2025-06-18 in its header, or with no header, was served.
+so a stateless request labelled 2025-06-18 in its header, or with no header, was served. A header
+naming a version we do not serve, on a request without that ``_meta``, is 400 ``-32022`` with the
+supported list, where the SDK took it for a stateless request and complained about a missing ``_meta``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from mcp_types import HEADER_MISMATCH, INVALID_REQUEST, UNSUPPORTED_PROTOCOL_VERSION
+from mcp_types.version import SUPPORTED_PROTOCOL_VERSIONS
+
 from lockii import jsontext
 
-INVALID_REQUEST, HEADER_MISMATCH = -32600, -32020
 META_VERSION = "io.modelcontextprotocol/protocolVersion"
 
 
@@ -28,10 +32,11 @@ class Refusal:
     code: int
     message: str
     id: str | int | None = None  # the request's, when it could be read
+    data: dict | None = None
 
     def body(self) -> bytes:
-        return json.dumps({"jsonrpc": "2.0", "id": self.id,
-                           "error": {"code": self.code, "message": self.message}}).encode()
+        error = {"code": self.code, "message": self.message, **({"data": self.data} if self.data else {})}
+        return json.dumps({"jsonrpc": "2.0", "id": self.id, "error": error}).encode()
 
 
 def refusal(body: bytes, protocol_header: str | None) -> Refusal | None:
@@ -47,9 +52,16 @@ def refusal(body: bytes, protocol_header: str | None) -> Refusal | None:
         return Refusal(INVALID_REQUEST, f"Invalid Request: {reason}")
     meta = (message.get("params") or {}).get("_meta")
     version = meta.get(META_VERSION) if isinstance(meta, dict) else None
-    if isinstance(version, str) and protocol_header != version:
-        return Refusal(HEADER_MISMATCH, f"The MCP-Protocol-Version header ({protocol_header or 'missing'}) must equal "
-                                        f"the request's _meta protocol version ({version}).", message.get("id"))
+    if isinstance(version, str):  # a stateless request: the SDK answers a version it does not serve
+        if protocol_header != version:
+            return Refusal(HEADER_MISMATCH,
+                           f"The MCP-Protocol-Version header ({protocol_header or 'missing'}) must equal the "
+                           f"request's _meta protocol version ({version}).", message.get("id"))
+    elif protocol_header is not None and protocol_header not in SUPPORTED_PROTOCOL_VERSIONS:
+        supported = list(SUPPORTED_PROTOCOL_VERSIONS)
+        return Refusal(UNSUPPORTED_PROTOCOL_VERSION,
+                       f"Unsupported protocol version {protocol_header!r}; this server speaks {', '.join(supported)}.",
+                       message.get("id"), {"supported": supported, "requested": protocol_header})
     return None
 
 

@@ -2,7 +2,8 @@
 
 The Host and Origin checks are the SDK's (``TransportSecuritySettings``), configured from
 ``settings.ALLOWED_HOSTS`` and ``settings.ALLOWED_ORIGINS`` plus loopback origins, which local
-browser clients such as MCP Inspector use, with one correction (``StrictTransportSecurity``). CORS answers browser clients from allowed origins only:
+browser clients such as MCP Inspector use, with one correction (``StrictTransportSecurity``).
+CORS answers browser clients from allowed origins only:
 the allowed origin is echoed, never ``*``, and never with ``Access-Control-Allow-Credentials``,
 because credentials travel in headers (bearer token, API key), not cookies.
 """

@@ -18,6 +18,7 @@ def test_foreign_origin_is_403(mcp, key_a):
                    "http://localhost:1.attacker.example", "http://127.0.0.1:", "http://127.0.0.1:8000/x"):
         r = mcp.post(initialize(), legacy_headers(**key_a, origin=origin))
         assert r.status_code == 403, origin
+        assert r.json()["error"] == {"code": -32600, "message": "Invalid Origin header"}
         assert "access-control-allow-origin" not in r.headers
 
 
@@ -31,7 +32,9 @@ def test_foreign_host_is_421(mcp, key_a):
     """CASE-33 (c)."""
     for host in ("attacker.example:8000", "attacker.example", "127.0.0.1.nip.io:8000",
                  "127.0.0.1:8000.attacker.example", "127.0.0.1:8000@attacker.example", "127.0.0.1:", "127.0.0.1:800000"):
-        assert mcp.post(initialize(), legacy_headers(**key_a, host=host)).status_code == 421, host
+        r = mcp.post(initialize(), legacy_headers(**key_a, host=host))
+        assert r.status_code == 421, host
+        assert r.json()["error"] == {"code": -32600, "message": "Invalid Host header"}
 
 
 def test_allowed_origins_and_no_origin_pass(mcp, key_a):

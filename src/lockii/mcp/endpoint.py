@@ -129,8 +129,8 @@ class McpEndpoint:
             return await _jsonrpc_error(503, -32603, "The MCP server is starting or stopping")(scope, receive, send)
         request = Request(scope, receive)
         refused = await security.validate_request(request, is_post=False)
-        if refused is not None:
-            return await refused(scope, receive, send)
+        if refused is not None:  # the SDK says why in plain text; MCP clients read JSON-RPC
+            return await _jsonrpc_error(refused.status_code, -32600, bytes(refused.body).decode())(scope, receive, send)
 
         origin = request.headers.get("origin")
         cors = policy.cors_headers(origin)

@@ -166,6 +166,7 @@ def test_apikey_create_list_revoke_and_the_key_works():
     revoked = run_json("apikey", "revoke", created["id"])
     assert revoked["active"] is False and revoked["revokedAt"]
     assert client.get("/api/v1/company", HTTP_X_API_KEY=created["secret"]).status_code == 401
+    assert "was already revoked" in run("apikey", "revoke", created["id"])  # and no second event
     events = AuditEvent.objects.filter(target_id=created["id"], company=company, actor_type="system")
     assert sorted(events.values_list("action", flat=True)) == ["apikey.create", "apikey.revoke"]
 

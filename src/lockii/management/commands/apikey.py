@@ -56,8 +56,10 @@ class Command(BaseCommand):
         key = ApiKey.objects.select_related("company").filter(pk=id).first()
         if key is None:
             raise CommandError(f"No API key with id '{id}'.")
+        already = key.revoked_at is not None
         with unit_of_work():
             key = revoke_key(key.company, key.id)
         if json:
             return emit_json(self, key_json(key))
-        self.stdout.write(f"Revoked {key.id} ({key.name}); it stops working at once.")
+        self.stdout.write(f"{key.id} ({key.name}) was already revoked." if already
+                          else f"Revoked {key.id} ({key.name}); it stops working at once.")

@@ -101,3 +101,16 @@ def test_revocation_and_introspection_refuse_repeated_parameters(http, conf, pat
     response = http.post(path, {"token": ["a", "b"], "client_id": conf.client_id, "client_secret": conf.secret})
     assert response.status_code == 400
     assert response.json()["error_description"] == "The token parameter may appear only once."
+
+
+def test_token_errors_carry_a_description(http, browser, pub):
+    """RFC 6749 §5.2 error_description: oauthlib leaves most of these bare."""
+    tokens = tokens_for(browser, pub, scope="openid offline_access")
+    assert refresh(pub.client_id, tokens["refresh_token"]).status_code == 200
+    for form in ({"grant_type": "refresh_token", "client_id": pub.client_id, "refresh_token": tokens["refresh_token"]},
+                 {"grant_type": "refresh_token", "client_id": pub.client_id, "refresh_token": "never issued"},
+                 {"grant_type": "password", "client_id": pub.client_id},
+                 {"grant_type": "refresh_token", "client_id": "nobody", "refresh_token": "x"}):
+        answer = http.post("/oauth/token", form).json()
+        assert answer["error"] in ("invalid_grant", "unsupported_grant_type", "invalid_client"), answer
+        assert len(answer["error_description"]) > 20, answer

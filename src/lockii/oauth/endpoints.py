@@ -93,6 +93,28 @@ def _method_not_allowed(self, request, *args, **kwargs):
                       Allow="POST, OPTIONS")
 
 
+# oauthlib answers most token errors with a bare code. RFC 6749 §5.2 allows a description, and client
+# developers need one; none of these says which part of a grant was wrong.
+TOKEN_ERROR_DESCRIPTIONS = {
+    "invalid_grant": "The code or refresh token is invalid, expired, already used or revoked, or was issued "
+                     "to another client or redirect_uri.",
+    "unsupported_grant_type": "grant_type must be authorization_code or refresh_token.",
+    "invalid_client": "Client authentication failed.",
+    "invalid_request": "A required parameter is missing or malformed.",
+}
+
+
+def _described(body: str) -> str:
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(answer, dict) and answer.get("error") in TOKEN_ERROR_DESCRIPTIONS \
+            and not answer.get("error_description"):
+        return json.dumps({**answer, "error_description": TOKEN_ERROR_DESCRIPTIONS[answer["error"]]})
+    return body
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class LockiiTokenView(TokenView):
     """RFC 6749 §3.2 token endpoint: form-encoded POST, JSON answers, ``no-store`` on every one."""
@@ -118,7 +140,7 @@ class LockiiTokenView(TokenView):
         # them and revokes them (RFC 6749 §4.1.2: a code used twice ends everything it issued).
         with transaction.atomic():
             _url, headers, body, status = self.create_token_response(request)
-        response = HttpResponse(body, status=status, content_type="application/json")
+        response = HttpResponse(_described(body), status=status, content_type="application/json")
         for name, value in headers.items():
             response[name] = value
         response["Cache-Control"] = "no-store"

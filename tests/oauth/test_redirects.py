@@ -31,6 +31,8 @@ REFUSED = [
     # never match these, so registering them would only make a client that cannot sign in.
     'https://ok.example/"><script>alert(1)</script>', "https://ok.example/{x}", "https://ok.example/a|b",
     "https://ok.example/`", "https://ok.example/^", "cursor:",
+    # Port 0 is no port to listen on; leading zeros are a second spelling of another port.
+    "http://127.0.0.1:0/cb", "http://127.0.0.1:033418/cb", "https://a.example:0443/cb", "http://[::1]:0/cb",
 ]
 
 

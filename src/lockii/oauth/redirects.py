@@ -54,6 +54,8 @@ def policy_error(uri: object) -> str | None:
         parts.port  # noqa: B018 -- raises ValueError for a bad port
     except ValueError:
         return "the redirect URI is not a valid URI"
+    if parts.port is not None and (parts.port == 0 or parts.netloc.rpartition(":")[2].startswith("0")):
+        return "a redirect URI's port must be 1-65535, written without leading zeros"
     scheme = parts.scheme.lower()
     if not scheme:
         return "a redirect URI must be absolute"

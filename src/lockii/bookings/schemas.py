@@ -23,7 +23,6 @@ StatusFilter = Literal["pending", "confirmed", "active", "returned", "cancelled"
 SortKey = Literal["-createdAt", "createdAt", "-start", "start", "-end", "end", "-price", "price"]
 
 
-
 def _not_a_boolean(value: Any) -> Any:
     # JSON true/false are not numbers, though pydantic's lax mode would read true as 1.
     if isinstance(value, bool):

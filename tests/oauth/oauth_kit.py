@@ -7,6 +7,7 @@ every test of /token starts where a real client would.
 from __future__ import annotations
 
 import base64
+import time
 import hashlib
 import json
 import secrets
@@ -69,8 +70,12 @@ class Code:
 
 
 def signed_in(user) -> Client:
+    """A browser signed in as ``user`` just now, as /login leaves it (the sign-in time included)."""
     client = Client()
     client.force_login(user)
+    session = client.session
+    session["auth_time"] = int(time.time())
+    session.save()
     return client
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from jwcrypto import jwk, jwt
 
 from lockii.identity import accounts
+from lockii.identity.models import User
 from lockii.oauth import bearer as bearer_tokens
 from lockii.oauth.models import AccessToken, Consent, RefreshToken, SigningKey
 from tests.oauth.oauth_kit import (
@@ -191,6 +194,17 @@ def test_the_auth_time_is_the_sign_in_of_the_session_that_approved(pub, world):
     assert claims["auth_time"] == signed_in_at
 
 
+def test_a_refreshed_id_token_keeps_the_original_auth_time(pub, world):
+    """OIDC Core §12.2; a later sign-in elsewhere (a newer last_login) changes nothing."""
+    browser = Client()
+    assert browser.post("/login", {"email": world.staff_a.email, "password": "pw-123456789"}).status_code == 302
+    signed_in_at = browser.session["auth_time"]
+    first = redeem(get_code(browser, pub, scope="openid offline_access")).json()
+    User.objects.filter(pk=world.staff_a.pk).update(last_login=timezone.now() + timedelta(hours=1))
+    refreshed = refresh(pub.client_id, first["refresh_token"]).json()
+    assert jwt_claims(refreshed["id_token"])["auth_time"] == signed_in_at == jwt_claims(first["id_token"])["auth_time"]
+
+
 def test_without_openid_there_is_no_id_token(browser, pub):
     body = tokens_for(browser, pub, scope="profile")
     assert "id_token" not in body
@@ -243,7 +257,7 @@ def test_the_access_token_of_a_refresh_links_the_id_token_it_was_issued_with(bro
 #   current signing key; ID token insert (DOT's savepoint); rotation in DOT's savepoint: lock the
 #   refresh token and its access token, RefreshToken.revoke() (its own savepoint, re-lock, read and
 #   delete the access token, save the refresh token), insert the new access and refresh tokens.
-REFRESH_GRANT_STATEMENTS = 22
+REFRESH_GRANT_STATEMENTS = 23
 
 
 def test_one_refresh_grant_runs_a_known_number_of_sql_statements(browser, pub):

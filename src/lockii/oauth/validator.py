@@ -304,9 +304,16 @@ class LockiiValidator(OAuth2Validator):
 
     def get_id_token_dictionary(self, token, token_handler, request):
         claims, expiration = super().get_id_token_dictionary(token, token_handler, request)
+        # The sign-in that led to the grant (OIDC Core §12.2: a refreshed ID token keeps "the time of
+        # the original authentication"), never DOT's fallback, the user's latest sign-in anywhere.
         auth_time = getattr(request, "auth_time", None)
-        if auth_time:  # the sign-in that led to this code, not the user's latest sign-in anywhere
+        if auth_time is None and request.grant_type == "refresh_token":
+            auth_time = (Grant.objects.filter(family=request.refresh_token_instance.token_family)
+                         .values_list("auth_time", flat=True).first())
+        if auth_time:
             claims["auth_time"] = int(auth_time.timestamp())
+        else:
+            claims.pop("auth_time", None)
         return claims, expiration
 
     def finalize_id_token(self, id_token, token, token_handler, request):

@@ -46,6 +46,31 @@ def test_models_and_security_schemes_are_resolvable(doc):
     assert set(doc["components"]["securitySchemes"]) == {"bearer", "apiKeyHeader", "apiKeyQuery"}
 
 
+def _keys(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _keys(value)
+
+
+# pydantic's names for bounds; JSON Schema's are minimum/maximum, and tools ignore the others.
+NOT_JSON_SCHEMA = {"ge", "le", "gt", "lt"}
+
+
+def test_bounds_are_json_schema_keywords(doc):
+    assert not NOT_JSON_SCHEMA & set(_keys(doc))
+    search = doc["components"]["schemas"]
+    ranges = [schema for name, schema in search.items() if name in ("MsRange", "PriceRange")]
+    assert ranges and all("maximum" in str(schema) and "minimum" in str(schema) for schema in ranges)
+
+
+def test_the_server_is_the_public_origin(doc, settings):
+    assert doc["servers"] == [{"url": settings.PUBLIC_URL}]
+
+
 def test_duplicate_action_names_are_refused_at_start_up():
     registry = Registry()
 

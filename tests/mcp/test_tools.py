@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import BaseModel
 
@@ -45,6 +47,8 @@ def test_search_bookings_publishes_units_enums_and_examples(mcp, key_a):
     tool = next(t for t in mcp.list_tools(key_a) if t["name"] == "search_bookings")
     props = tool["inputSchema"]["properties"]
     assert props["limit"]["maximum"] == 500
+    schema = json.dumps(tool["inputSchema"])
+    assert '"ge"' not in schema and '"le"' not in schema and '"maximum": 253402300799999' in schema
     assert "overdue" in str(props["status"])
     assert "milliseconds" in tool["description"] or "Unix ms" in tool["description"]
 

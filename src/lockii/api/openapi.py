@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
@@ -66,7 +68,9 @@ def operation_extra(action: Action) -> dict:
 
 
 def complete(schema: dict, registry: Registry) -> dict:
-    """Add every action model and the security schemes to the document ninja built."""
+    """Add every action model, the security schemes and the server to the document ninja built."""
+    # Paths carry /api/v1; without a server, generated clients fall back to http://localhost.
+    schema["servers"] = [{"url": settings.PUBLIC_URL}]
     models = {m for a in registry for m in (a.input, a.output)}
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     components = schema.setdefault("components", {})

@@ -30,8 +30,14 @@ def _not_a_boolean(value: Any) -> Any:
     return value
 
 
-Whole = Annotated[int, BeforeValidator(_not_a_boolean)]
-Ms = Annotated[Whole, Field(ge=0, le=MAX_MS, description="Unix time in milliseconds (UTC)")]
+def whole(low: int, high: int) -> Any:
+    """An integer in [low, high], never a boolean. The bounds come before the validator so that
+    they reach JSON Schema as minimum/maximum (after it, pydantic would emit bare ge/le)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_not_a_boolean)]
+
+
+Ms = Annotated[whole(0, MAX_MS), Field(description="Unix time in milliseconds (UTC)")]
+Units = whole(0, MAX_UNITS)
 
 
 def _from_json_string(value: Any) -> Any:
@@ -102,8 +108,8 @@ class PriceRange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min: Whole | None = Field(None, ge=0, le=MAX_UNITS, description="whole currency units, inclusive (10 means 10.00)")
-    max: Whole | None = Field(None, ge=0, le=MAX_UNITS, description="whole currency units, inclusive (10 means 10.00)")
+    min: Units | None = Field(None, description="whole currency units, inclusive (10 means 10.00)")
+    max: Units | None = Field(None, description="whole currency units, inclusive (10 means 10.00)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "PriceRange":
@@ -126,7 +132,7 @@ class SearchBookingsInput(BaseModel):
     status: one_or_many(_STATUS_SCHEMA, item_type=StatusFilter, max_items=6) | None = Field(
         None, description="Booking status, or a JSON array of statuses (any of them). 'overdue' means "
                           "status 'active' whose end is already past.", examples=["active", ["confirmed", "overdue"]])
-    limit: Whole = Field(50, ge=1, le=500, description="Bookings per page, 1..500. Default 50.")
+    limit: whole(1, 500) = Field(50, description="Bookings per page, 1..500. Default 50.")
     sort: SortKey = Field(
         "-createdAt", description="Order of results: createdAt (creation time), start, end or price (the total); "
                                   "a leading '-' means descending. Ties are broken by id. Default '-createdAt' "

@@ -6,10 +6,12 @@ Rows: protocol.md O12, O13, B30, B34, B35, B36, §3.2 rules 7–8; dot-notes 3.8
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from lockii.oauth.models import AccessToken, RefreshToken
 from tests.oauth.oauth_kit import bearer, get_code, jwt_claims, refresh, register, tokens_for
@@ -158,6 +160,18 @@ def test_other_clients_dead_and_registration_tokens_are_inactive(browser, conf, 
     RefreshToken.objects.update(revoked="2020-01-01T00:00:00Z")
     assert introspect(body["access_token"], conf, conf.secret).json() == {"active": False}
     assert introspect(body["refresh_token"], conf, conf.secret).json() == {"active": False}
+
+
+def test_a_refresh_token_past_its_lifetime_is_inactive_as_at_the_token_endpoint(browser, conf):
+    """B36: introspection agrees with /token: dead once its lifetime has passed since its access token expired."""
+    body = tokens_for(browser, conf)
+    live = introspect(body["refresh_token"], conf, conf.secret).json()
+    token = AccessToken.objects.get(user__isnull=False)
+    assert live["active"] is True and live["exp"] == int(token.expires.timestamp()) + settings.REFRESH_TOKEN_SECONDS
+    AccessToken.objects.filter(pk=token.pk).update(
+        expires=timezone.now() - timedelta(seconds=settings.REFRESH_TOKEN_SECONDS + 1))
+    assert introspect(body["refresh_token"], conf, conf.secret).json() == {"active": False}
+    assert refresh(conf.client_id, body["refresh_token"], client_secret=conf.secret).json()["error"] == "invalid_grant"
 
 
 def test_introspection_without_a_token_is_invalid_request(conf):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from oauth2_provider.models import AbstractApplication
+from oauth2_provider.models import AbstractApplication, refresh_token_expire_timedelta
 from oauth2_provider.utils import parse_bearer_token
 from oauth2_provider.views import RevokeTokenView, TokenView
 from oauth2_provider.views.mixins import OAuthLibMixin
@@ -219,9 +219,14 @@ def introspect(token: str, client, hint: str | None = None) -> dict:
     refresh = (RefreshToken.objects.select_related("access_token", "user")
                .filter(token_checksum=checksum, application=client, revoked__isnull=True).first())
     if refresh is not None and refresh.access_token is not None and not refresh.user.disabled:
-        return {"active": True, "token_type": "refresh_token", "client_id": client.client_id,
-                "scope": refresh.access_token.scope, "sub": refresh.user_id, "aud": refresh.resource,
-                "iss": issuer(), "iat": calendar.timegm(refresh.created.utctimetuple())}
+        # DOT's rule at the token endpoint: a refresh token dies its lifetime after its access token expires.
+        lifetime = refresh_token_expire_timedelta()
+        expires = refresh.access_token.expires + lifetime if lifetime else None
+        if expires is None or expires > now:
+            return {"active": True, "token_type": "refresh_token", "client_id": client.client_id,
+                    "scope": refresh.access_token.scope, "sub": refresh.user_id, "aud": refresh.resource,
+                    "iss": issuer(), "iat": calendar.timegm(refresh.created.utctimetuple()),
+                    **({"exp": calendar.timegm(expires.utctimetuple())} if expires else {})}
     return {"active": False}
 
 

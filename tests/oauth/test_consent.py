@@ -21,7 +21,7 @@ from lockii.oauth.models import Consent, Grant
 from tests import factories as f
 from tests.oauth.authorize_kit import (  # noqa: F401 (app, user_client: fixtures)
     AUTHZ, CB, PASSWORD, app, authorize, consent_form, consented, forms_in, location_base, location_params, make_client,
-    params, post_consent, user_client,
+    assert_error_page, params, post_consent, user_client,
 )
 
 API, MCP = settings.API_RESOURCE, settings.MCP_RESOURCE
@@ -248,6 +248,17 @@ def test_a_post_after_signing_out_is_refused(user_client, app):
     user_client.post("/logout")
     response = post_consent(user_client, page)
     assert response.status_code == 400 and "Location" not in response and not Grant.objects.exists()
+
+
+@pytest.mark.parametrize("demand", [{"prompt": "login"}, {"max_age": "0"}])
+def test_an_open_consent_page_waits_for_a_demanded_sign_in(user_client, app, demand):
+    """O6/O7: once any request asks for a fresh sign-in, an approval opened earlier issues nothing."""
+    page = authorize(user_client, app, state="early")
+    assert authorize(user_client, app, **demand)["Location"].startswith("/login")
+    assert_error_page(post_consent(user_client, page))
+    assert not Grant.objects.exists()
+    assert user_client.post("/login", {"email": page.wsgi_request.user.email, "password": PASSWORD}).status_code == 302
+    assert location_params(consented(user_client, app, state="after"))["state"] == "after"
 
 
 def test_several_open_consent_pages_each_work(user_client, app):

@@ -216,6 +216,11 @@ class LockiiAuthorizationView(AuthorizationView):
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.error_page(request, "You were signed out. Return to the application and start again.")
+        if request.session.get(REAUTH_SESSION_KEY):
+            # Another request demanded a fresh sign-in (prompt=login, max_age): no approval counts,
+            # not even from a consent page opened before, until the user has signed in again.
+            return self.error_page(request, "Sign in again before approving. "
+                                            "Return to the application and start again.")
         form = consent.ConsentForm(request.POST)
         if not form.is_valid():
             return self.error_page(request, "The approval form was incomplete.")

@@ -134,10 +134,13 @@ def test_dynamically_registered_clients_are_not_company_apps(world, signed_in):
     assert Application.objects.filter(pk=dcr.pk).exists()
 
 
-def test_oauth_apps_need_organization_update(world, signed_in):
+def test_oauth_apps_need_organization_update_at_every_location(world, signed_in):
+    """Every user's consent page shows the company's apps as its own: a location-limited admin could
+    otherwise re-point one that others trust (lockii.identity.company_wide)."""
     register(signed_in(world.owner_a))
     app = app_of(world.a)
-    for user in (world.manager_l1, world.staff_a, world.viewer_a, f.user(world.a, "manager")):
+    limited_admin = f.user(world.a, "admin", locations=[world.l1])
+    for user in (world.manager_l1, world.staff_a, world.viewer_a, f.user(world.a, "manager"), limited_admin):
         client = signed_in(user)
         assert app.client_id not in client.get("/settings/integrations").content.decode()
         assert client.get(NEW).status_code == 403
@@ -146,8 +149,13 @@ def test_oauth_apps_need_organization_update(world, signed_in):
                                    "client_type": "public"}).status_code == 403
         assert client.submit(f"/settings/integrations/oauth-apps/{app.pk}/rotate-secret").status_code == 403
         assert client.submit(f"/settings/integrations/oauth-apps/{app.pk}/delete").status_code == 403
+        assert client.submit(f"/settings/integrations/oauth-apps/{app.pk}",
+                             {"name": "Booking widget", "redirect_uris": "https://evil.example/cb"}).status_code == 403
     assert not Application.objects.filter(name="Sneaky").exists()
-    assert Application.objects.filter(pk=app.pk).exists()
+    app.refresh_from_db()
+    assert app.redirect_uri_list == ["https://widget.example/callback", "http://127.0.0.1/cb"]
+    refused = signed_in(limited_admin).get(NEW).content.decode()
+    assert "all locations" in refused
 
 
 def test_oauth_app_forms_need_a_csrf_token(world, signed_in):

@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from lockii.audit.log import record
-from lockii.errors import BeyondReach, NotFound
+from lockii.errors import NotFound
+from lockii.identity import company_wide
 from lockii.identity.models import ApiKey, Company, User
-from lockii.identity.roles import MANAGE
 
 KEY_PREFIX = "lk_"
 # last_used_at is written at most this often per key, so hot keys do not write on every call.
@@ -22,25 +22,12 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def may_manage(principal) -> bool:
-    """A key acts as the owner at every location, so only someone with that reach manages keys:
-    ``organization:update`` and all locations (owners, and admins not limited to some locations).
-    Otherwise a location-limited admin could mint a credential wider than their own."""
-    return principal.has(MANAGE) and principal.location_ids is None
-
-
-def require_manage(principal) -> None:
-    if principal is None:  # the CLI: the operator of the installation
-        return
-    principal.require(MANAGE)
-    if principal.location_ids is not None:
-        raise BeyondReach(MANAGE, "API keys act at every location, so only someone with access to all "
-                                  "locations can manage them.")
+KEYS_REACH = "API keys act at every location"  # why only company-wide managers hold them
 
 
 def create_key(company: Company, name: str, *, created_by: User | None = None, principal=None) -> tuple[ApiKey, str]:
     """Create a key; returns the row and the secret, which is never retrievable again."""
-    require_manage(principal)
+    company_wide.require_manage(principal, KEYS_REACH)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         company=company, name=name.strip() or "API key", prefix=secret[:10],
@@ -53,7 +40,7 @@ def create_key(company: Company, name: str, *, created_by: User | None = None, p
 
 def revoke_created_by(user: User, *, principal=None, reason: str = "creator disabled") -> int:
     """Revoke every active key ``user`` created: they saw each secret, so a key must not outlive
-    their right to hold one (called when the user is disabled, or loses the reach ``may_manage`` asks)."""
+    their right to hold one (called when the user is disabled, or loses company-wide reach)."""
     keys = list(ApiKey.objects.filter(created_by=user, revoked_at__isnull=True))
     for key in keys:
         key.revoked_at = timezone.now()
@@ -64,7 +51,7 @@ def revoke_created_by(user: User, *, principal=None, reason: str = "creator disa
 
 
 def revoke_key(company: Company, key_id: str, *, principal=None) -> ApiKey:
-    require_manage(principal)
+    company_wide.require_manage(principal, KEYS_REACH)
     key = ApiKey.objects.filter(company=company, pk=key_id).first()
     if key is None:
         raise NotFound(f"No API key with id '{key_id}'.")

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from lockii.audit.log import record
 from lockii.catalogue.models import Location
 from lockii.errors import BeyondReach, Conflict, ValidationFailed
-from lockii.identity import accounts, apikeys
+from lockii.identity import accounts, apikeys, company_wide
 from lockii.identity.models import Company, User
 from lockii.identity.principal import Principal, principal_for_user
 from lockii.identity.roles import MANAGE, ROLES
@@ -177,7 +177,7 @@ def update_user(principal: Principal, user_id: str, changes: UserChanges) -> Use
     if fields:
         user.save(update_fields=fields)
         record(principal, "user.update", target_type="user", target_id=user.id, **detail)
-    if ("role" in detail or "locations" in detail) and not apikeys.may_manage(principal_for_user(user)):
+    if ("role" in detail or "locations" in detail) and not company_wide.may_manage(principal_for_user(user)):
         # Keys act as the owner everywhere; someone who could no longer create one keeps none.
         apikeys.revoke_created_by(user, principal=principal, reason="creator may no longer manage keys")
     return user

@@ -16,8 +16,11 @@ from oauth2_provider.generators import generate_client_secret
 
 from lockii.audit.log import record
 from lockii.errors import NotFound, ValidationFailed
+from lockii.identity import company_wide
 from lockii.oauth import redirects
 from lockii.oauth.models import AccessToken, Application, Consent, Grant, RefreshToken
+
+APPS_REACH = "OAuth apps are shown to everyone in the company as its own"  # see lockii.identity.company_wide
 
 MAX_NAME = 120
 MAX_REDIRECT_URIS = 20
@@ -48,6 +51,7 @@ def _check(name: str, redirect_uris: list[str]) -> tuple[str, list[str]]:
 def create_app(company, user, name: str, redirect_uris: list[str], confidential: bool, *,
                principal=None) -> tuple[Application, str | None]:
     """Register an app for ``company``; returns it and its secret (confidential apps only), shown once."""
+    company_wide.require_manage(principal, APPS_REACH)
     name, uris = _check(name, redirect_uris)
     app = Application(
         company=company, user=user, name=name, redirect_uris=" ".join(uris),
@@ -66,16 +70,17 @@ def create_app(company, user, name: str, redirect_uris: list[str], confidential:
     return app, secret if confidential else None
 
 
+def get_app(company, app_id: str, *, principal=None) -> Application:
+    company_wide.require_manage(principal, APPS_REACH)
+    return _app(company, app_id)
+
+
 def _app(company, app_id: str) -> Application:
     app = Application.objects.filter(company=company, pk=app_id,
                                      registration_source=Application.RegistrationSource.MANUAL).first()
     if app is None:
         raise NotFound(f"No OAuth app with id '{app_id}'.")
     return app
-
-
-def get_app(company, app_id: str) -> Application:
-    return _app(company, app_id)
 
 
 def list_apps(company) -> list[Application]:
@@ -86,6 +91,7 @@ def list_apps(company) -> list[Application]:
 
 def update_app(company, app_id: str, *, name: str, redirect_uris: list[str], principal=None) -> Application:
     """Rename an app or change its redirect URIs."""
+    company_wide.require_manage(principal, APPS_REACH)
     app = _app(company, app_id)
     app.name, uris = _check(name, redirect_uris)
     app.redirect_uris = " ".join(uris)
@@ -97,6 +103,7 @@ def update_app(company, app_id: str, *, name: str, redirect_uris: list[str], pri
 
 def rotate_secret(company, app_id: str, *, principal=None) -> tuple[Application, str]:
     """A new secret for a confidential app (shown once); the old one stops working at once."""
+    company_wide.require_manage(principal, APPS_REACH)
     app = _app(company, app_id)
     if app.client_type != Application.CLIENT_CONFIDENTIAL:
         raise ValidationFailed("This app is public: it has no secret to rotate.")
@@ -110,6 +117,7 @@ def rotate_secret(company, app_id: str, *, principal=None) -> tuple[Application,
 
 def delete_app(company, app_id: str, *, principal=None) -> None:
     """Delete an app: its codes, tokens and users' consents go with it."""
+    company_wide.require_manage(principal, APPS_REACH)
     app = _app(company, app_id)
     with transaction.atomic():
         record(principal, "oauthapp.delete", target_type="client", target_id=app.pk, company_id=company.pk,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import F
 from django.shortcuts import redirect, render
 
-from lockii.identity import apikeys
+from lockii.identity import apikeys, company_wide
 from lockii.identity.models import ApiKey, Company
 from lockii.identity.roles import MANAGE
 from lockii.identity.scoping import get_scoped, scoped
@@ -20,18 +20,17 @@ from lockii.web.settings_forms import ApiKeyForm
 
 def _page(request, *, key_form=None, status=200):
     principal = request.principal
-    can_manage = principal.has(MANAGE)
+    company_wide_manager = company_wide.may_manage(principal)
     context = {
         "section": "integrations",
-        "can_manage": can_manage,
-        "can_manage_keys": apikeys.may_manage(principal),
+        "can_manage": company_wide_manager,
         "api_base": settings.API_RESOURCE,
         "key_form": key_form or ApiKeyForm(),
         # Active keys first (NULL revoked_at; databases disagree on where NULLs sort), newest first.
         "keys": list(scoped(principal, ApiKey).select_related("created_by")
                      .order_by(F("revoked_at").asc(nulls_first=True), "-created_at"))
-                if apikeys.may_manage(principal) else [],
-        "apps": apps_service.list_apps(Company.objects.get(pk=principal.company_id)) if can_manage else [],
+                if company_wide_manager else [],
+        "apps": apps_service.list_apps(Company.objects.get(pk=principal.company_id)) if company_wide_manager else [],
         "grants": apps_service.list_grants(request.user),
         "mcp": mcp_help.connection_help(),
     }
@@ -47,7 +46,7 @@ def integrations(request):
 @methods("POST")
 @settings_page(MANAGE)
 def create_api_key(request):
-    apikeys.require_manage(request.principal)
+    company_wide.require_manage(request.principal, apikeys.KEYS_REACH)
     if submit_once.already_used(request):
         messages.info(request, "That key was already created and its secret shown once. If you did not copy it, "
                                "revoke it and create another.")

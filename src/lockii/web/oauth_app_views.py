@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from lockii.errors import NotFound, ValidationFailed
+from lockii.identity import company_wide
 from lockii.identity.models import Company
 from lockii.identity.roles import MANAGE
 from lockii.oauth import apps_service
@@ -48,6 +49,7 @@ def _secret_page(request, app, secret: str, *, rotated: bool):
 @methods("GET", "HEAD", "POST")
 @settings_page(MANAGE)
 def new_app(request):
+    company_wide.require_manage(request.principal, apps_service.APPS_REACH)
     if request.method == "POST" and submit_once.already_used(request):
         messages.info(request, "That app was already registered and its secret shown once. If you did not copy "
                                "it, open the app and rotate the secret.")
@@ -75,7 +77,7 @@ def new_app(request):
 @settings_page(MANAGE)
 def app_detail(request, app_id: str):
     company = _company(request)
-    app = apps_service.get_app(company, app_id)  # another company's app: NotFound → 404 page
+    app = apps_service.get_app(company, app_id, principal=request.principal)  # another company's: 404 page
     form = OAuthAppForm(request.POST if request.method == "POST" else None,
                         initial={"name": app.name, "redirect_uris": "\n".join(app.redirect_uri_list)})
     if request.method == "POST" and form.is_valid():
@@ -105,7 +107,7 @@ def rotate_secret(request, app_id: str):
 @settings_page(MANAGE)
 def delete_app(request, app_id: str):
     company = _company(request)
-    name = apps_service.get_app(company, app_id).name
+    name = apps_service.get_app(company, app_id, principal=request.principal).name
     apps_service.delete_app(company, app_id, principal=request.principal)
     messages.success(request, f"Deleted “{name}”; its tokens no longer work.")
     return redirect("integrations")

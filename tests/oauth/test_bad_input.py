@@ -37,9 +37,12 @@ def test_the_token_endpoint_survives_malformed_bodies(http, pub, raw):
     assert 400 <= response.status_code < 500
 
 
-def test_the_token_endpoint_refuses_json_bodies(http, pub):
-    response = http.post("/oauth/token", json.dumps({"grant_type": "authorization_code"}), content_type="application/json")
+@pytest.mark.parametrize("path", ["/oauth/token", "/oauth/revoke", "/oauth/introspect"])
+def test_json_bodies_are_told_to_use_the_form_encoding(http, pub, path):
+    response = http.post(path, json.dumps({"grant_type": "authorization_code"}), content_type="application/json")
     assert response.status_code == 400
+    assert response.json() == {"error": "invalid_request", "error_description":
+                               "Send the parameters as application/x-www-form-urlencoded (RFC 6749 §3.2)."}
 
 
 @pytest.mark.parametrize("path", ["/oauth/revoke", "/oauth/introspect"])

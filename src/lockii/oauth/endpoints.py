@@ -66,6 +66,8 @@ def oauth_json(body: dict, status: int = 200, **headers) -> HttpResponse:
 # Django's request.POST answers the last copy, so without this check ``grant_type=authorization_code&
 # grant_type=refresh_token`` would be served as a refresh.
 REPEATABLE_PARAMETERS = frozenset({"resource"})
+# RFC 6749 §3.2 asks for urlencoded forms; Django reads multipart forms the same way, so those pass too.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def unreadable_parameters(request) -> str | None:
@@ -73,7 +75,10 @@ def unreadable_parameters(request) -> str | None:
 
     A NUL: no legitimate value has one, and PostgreSQL cannot even be asked about it (psycopg raises
     DataError where DOT's ``_load_application`` expects ValueError). A repeated parameter: which copy
-    counts would be a guess."""
+    counts would be a guess. Another body format: oauthlib would read no parameters at all and blame
+    the first one it misses (``unsupported_grant_type`` for a JSON body)."""
+    if request.content_type not in FORM_TYPES:
+        return "Send the parameters as application/x-www-form-urlencoded (RFC 6749 §3.2)."
     for params in (request.GET, request.POST):
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()):
             return "Parameters may not contain NUL."

@@ -57,7 +57,9 @@ def test_a_public_client_gets_no_secret_and_the_documented_defaults(db):
     body = post({"redirect_uris": ["http://127.0.0.1:5000/"], "token_endpoint_auth_method": "none"}).json()
     assert "client_secret" not in body and body["token_endpoint_auth_method"] == "none"
     assert body["grant_types"] == ["authorization_code", "refresh_token"]
-    assert body["scope"] == "openid profile email"  # omitted scope → the defaults (Copilot CLI)
+    # Omitted (Copilot CLI): the client may use every scope, as the answer says; an authorization
+    # request without a scope still gets only the defaults.
+    assert body["scope"] == "openid profile email offline_access"
 
 
 def test_the_auth_method_defaults_to_client_secret_basic_per_rfc7591(db):

@@ -158,7 +158,9 @@ def client_information(app: Application, registration_token: str | None, secret:
         "response_types": ["code"],
         "token_endpoint_auth_method": app.token_endpoint_auth_method,
         "application_type": app.application_type,
-        "scope": app.scope or " ".join(LockiiScopes().get_default_scopes(application=app)),
+        # RFC 7591 §2: the scopes the client "can use". Registered without one, that is every scope
+        # (an authorization request without one still gets only the defaults).
+        "scope": app.scope or " ".join(LockiiScopes().get_available_scopes(application=app)),
     }
     if secret is not None:
         body["client_secret"] = secret

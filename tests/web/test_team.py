@@ -135,6 +135,7 @@ def test_nobody_disables_themselves(world, signed_in):
     f.user(world.a, "owner")  # not the last owner, so only the self rule applies
     response = client.submit(f"{TEAM}/{world.owner_a.id}/disable", page=TEAM)
     assert response.status_code == 409 and "your own account" in response.content.decode()
+    assert 'href="/settings/team">Back to Settings → Team' in response.content.decode()
     world.owner_a.refresh_from_db()
     assert not world.owner_a.disabled
 

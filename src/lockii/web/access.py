@@ -25,9 +25,11 @@ from lockii.identity.principal import principal_for_user
 def error_page(request, exc: LockiiError):
     """The HTML rendering of a service error, with its status code."""
     titles = {403: "Not allowed", 404: "Not found", 409: "Cannot do that", 429: "Too many requests"}
+    on_team_pages = request.path.startswith("/settings/team") and exc.status != 403
     return render(request, "web/error.html", {
         "title": titles.get(exc.status, "Please check your input"), "detail": exc.detail,
         "hint": _role_hint(request, exc),
+        "back": ("team", "Settings → Team") if on_team_pages else ("integrations", "Settings → Integrations"),
     }, status=exc.status)
 
 

@@ -145,7 +145,8 @@ class LockiiTokenView(TokenView):
         # them and revokes them (RFC 6749 §4.1.2: a code used twice ends everything it issued).
         with transaction.atomic():
             _url, headers, body, status = self.create_token_response(request)
-        response = HttpResponse(_described(body), status=status, content_type="application/json")
+        response = HttpResponse(_described(body) if status >= 400 else body, status=status,
+                                content_type="application/json")
         for name, value in headers.items():
             response[name] = value
         response["Cache-Control"] = "no-store"
